@@ -1,0 +1,100 @@
+"""Reproducibility and hardware: seeds, thread counts and the torch device.
+
+Every lesson calls :func:`setup` once, so a learner's run matches the stored outputs.
+"""
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+
+#: Threads torch may use. Pinned (not "all cores") because floating-point sums are
+#: reduced in a different order with a different thread count, which changes the last
+#: digits of results; two threads keep lessons quick on a 2-core Binder or laptop.
+DEFAULT_THREADS = 2
+
+
+def set_seed(seed: int = 0) -> None:
+    """Seed Python's, NumPy's and torch's random number generators.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer.
+
+    Examples
+    --------
+    >>> set_seed(42)
+    >>> a = np.random.rand()
+    >>> set_seed(42)
+    >>> a == np.random.rand()
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(int(seed))
+    np.random.seed(int(seed))
+    try:
+        import torch
+    except ImportError:  # the course always has torch; keep the helper usable without it
+        return
+    torch.manual_seed(int(seed))
+
+
+def device(prefer: str | None = None):
+    """The torch device lessons train on: the GPU when one is present, else the CPU.
+
+    Parameters
+    ----------
+    prefer : {"cuda", "cpu"} or None
+        Force a device; ``None`` picks CUDA when available.
+
+    Examples
+    --------
+    >>> device("cpu")
+    device(type='cpu')
+    """
+    import torch
+
+    if prefer not in (None, "cuda", "cpu"):
+        raise ValueError(f"prefer must be None, 'cuda' or 'cpu', got {prefer!r}")
+    if prefer == "cpu":
+        return torch.device("cpu")
+    if prefer == "cuda" and not torch.cuda.is_available():
+        raise ValueError("prefer='cuda' but no CUDA GPU is available; use None or 'cpu'")
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
+    """Prepare a lesson: seed every generator and pin torch's thread count.
+
+    Call it at the top of every notebook (and again before a cell whose randomness
+    must not depend on the cells run before it).
+
+    Parameters
+    ----------
+    seed : int
+        Seed for Python, NumPy and torch.
+    threads : int
+        Threads torch may use for intra-op parallelism (at least 1).
+
+    Examples
+    --------
+    >>> setup(seed=0)
+    """
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    set_seed(seed)
+    # Hugging Face libraries must never try the network: the course's models are packaged.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(int(threads))
+    import matplotlib as mpl
+
+    # Same figure size and resolution everywhere, so stored images match what learners see.
+    mpl.rcParams.update({"figure.figsize": (6.4, 4.0), "figure.dpi": 80, "savefig.dpi": 80})

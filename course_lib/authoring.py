@@ -1,0 +1,211 @@
+"""Tools for course authors: stamp notebooks and run them with stored outputs.
+
+``python -m course_lib.authoring stamp`` writes the "Open in Colab" badge and the setup
+cell into every notebook of ``notebooks/`` and ``solutions/`` from the repository URL in
+``pyproject.toml`` (``[project.urls] Repository``), the one place it lives.
+``python -m course_lib.authoring execute PATH...`` runs notebooks top to bottom in this
+environment's kernel and stores their outputs, the way nbval will compare them; when a
+solution notebook changes it also rebuilds ``exercises/``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+STAMPED_FOLDERS = ("notebooks", "solutions")
+BADGE_ID = "colab-badge"
+SETUP_ID = "course-setup"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def repository_url(root: Path = REPO_ROOT) -> str:
+    """The public repository URL from ``pyproject.toml``."""
+    with open(root / "pyproject.toml", "rb") as f:
+        url = tomllib.load(f)["project"]["urls"]["Repository"]
+    return url.rstrip("/")
+
+
+def colab_url(relative_path: str, root: Path = REPO_ROOT) -> str:
+    """Colab's address for a notebook of the repository's main branch."""
+    github = repository_url(root).removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{github}/blob/main/{relative_path}"
+
+
+def badge_source(relative_path: str, root: Path = REPO_ROOT) -> str:
+    return (
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(relative_path, root)})"
+    )
+
+
+def setup_source(root: Path = REPO_ROOT) -> str:
+    """The first code cell of every notebook; the same text runs locally, on Binder and on Colab."""
+    url = repository_url(root)
+    return (
+        "# Setup: this cell works unchanged locally, on Binder and on Colab.\n"
+        "import sys\n"
+        'if "google.colab" in sys.modules:  # Colab has torch already: install only the course helpers\n'
+        f'    %pip install --quiet "embeddings-course @ git+{url}"\n'
+        "import course_lib\n"
+        "\n"
+        "course_lib.setup(seed=0)  # seeds every generator and pins torch's threads, for reproducible output"
+    )
+
+
+def stamp_notebook(nb: nbformat.NotebookNode, relative_path: str, root: Path = REPO_ROOT) -> bool:
+    """Put the current badge and setup cell into ``nb``; return True if anything changed."""
+    before = nbformat.writes(nb)
+    badge = next((c for c in nb.cells if c.get("id") == BADGE_ID), None)
+    if badge is None:
+        badge = nbformat.v4.new_markdown_cell(id=BADGE_ID)
+        nb.cells.insert(0, badge)
+    badge.source = badge_source(relative_path, root)
+    setup = next((c for c in nb.cells if c.get("id") == SETUP_ID), None)
+    if setup is None:
+        setup = nbformat.v4.new_code_cell(id=SETUP_ID)
+        first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+        nb.cells.insert(first_code, setup)
+        setup.execution_count = None
+    setup.source = setup_source(root)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    return nbformat.writes(nb) != before
+
+
+def stamped_paths(root: Path = REPO_ROOT) -> list[Path]:
+    return [p for folder in STAMPED_FOLDERS for p in sorted((root / folder).glob("[0-9][0-9]_*.ipynb"))]
+
+
+def stamp_all(root: Path = REPO_ROOT) -> list[Path]:
+    """Stamp every lesson and solution notebook; return those that changed."""
+    changed = []
+    for path in stamped_paths(root):
+        nb = nbformat.read(path, as_version=4)
+        if stamp_notebook(nb, str(path.relative_to(root)), root):
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
+def unstamped(root: Path = REPO_ROOT) -> list[str]:
+    """Notebooks (lessons, solutions and generated exercises) whose stamp is missing or out of date."""
+    problems = []
+    paths = stamped_paths(root) + sorted((root / "exercises").glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        relative = str(path.relative_to(root))
+        badge = next((c for c in nb.cells if c.get("id") == BADGE_ID), None)
+        setup = next((c for c in nb.cells if c.get("id") == SETUP_ID), None)
+        if badge is None or badge.source != badge_source(relative, root):
+            problems.append(f"{relative}: Colab badge missing or out of date")
+        if setup is None or setup.source != setup_source(root):
+            problems.append(f"{relative}: setup cell missing or out of date")
+    return problems
+
+
+def execute(path: Path, timeout: int = 600) -> None:
+    """Run a notebook top to bottom in this environment's Python and store its outputs."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.pop("jupytext", None)  # left by authoring in text form; not part of the notebook
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    nbformat.write(nb, path)
+
+
+# Packages that exist only for torch's CUDA build; a CPU-only Binder image leaves them out.
+CUDA_ONLY_PREFIXES = ("nvidia-", "cuda-", "triton")
+# Binder and conda users get torch's CPU wheels, which carry this local version suffix.
+CPU_WHEELS = {"torch": "+cpu", "torchvision": "+cpu"}
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def read_requirements(path: Path) -> dict[str, str]:
+    """``{name: version}`` from a file of ``name==version`` lines."""
+    pins = {}
+    for line in path.read_text("utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        name, sep, version = line.partition("==")
+        if not sep:
+            raise ValueError(f"{path.name}: {line!r} is not pinned with '=='")
+        pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def environment_yml(root: Path = REPO_ROOT) -> str:
+    """environment.yml for Binder and conda: the pinned versions, with CPU-only torch."""
+    pins = read_requirements(root / "requirements.txt")
+    lines = [
+        "# Generated from requirements.txt by `python -m course_lib.authoring env`; do not edit by hand.",
+        "# For Binder and conda users: the same versions, with CPU-only torch so the image stays small.",
+        "name: embeddings-course",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        "  - python=3.11",
+        "  - pip",
+        "  - pip:",
+        f"      - --extra-index-url {CPU_INDEX}",
+    ]
+    for name, version in sorted(pins.items()):
+        if name.startswith(CUDA_ONLY_PREFIXES):
+            continue
+        lines.append(f"      - {name}=={version}{CPU_WHEELS.get(name, '')}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_lib.authoring", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("stamp", help="write badges and setup cells into every notebook")
+    sub.add_parser("check", help="exit 1 if a notebook's stamp is missing or stale")
+    sub.add_parser("env", help="write environment.yml from requirements.txt")
+    run = sub.add_parser("execute", help="run notebooks and store their outputs")
+    run.add_argument("paths", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "stamp":
+        for path in stamp_all():
+            print(f"stamped {path.relative_to(REPO_ROOT)}")
+        return 0
+    if args.command == "env":
+        (REPO_ROOT / "environment.yml").write_text(environment_yml(), "utf-8")
+        print("wrote environment.yml")
+        return 0
+    if args.command == "check":
+        problems = unstamped()
+        print("\n".join(problems) if problems else "every notebook carries the current stamp")
+        return 1 if problems else 0
+    rebuild = False
+    for path in args.paths:
+        path = path.resolve()
+        nb = nbformat.read(path, as_version=4)
+        if stamp_notebook(nb, str(path.relative_to(REPO_ROOT))):
+            nbformat.write(nb, path)
+        print(f"executing {path.relative_to(REPO_ROOT)} ...", flush=True)
+        execute(path)
+        rebuild |= path.parent.name == "solutions"
+    if rebuild:
+        from course_lib.exercises import build
+
+        for changed in build.write():
+            print(f"wrote {changed.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Write ``exercises/`` from ``solutions/``, the single source of both.
+
+In a solution notebook, each answer sits between two marker comments::
+
+    # BEGIN SOLUTION q1
+    similarity = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+    # END SOLUTION
+
+The practice notebook gets a stub in its place, made from the region's code: each
+assigned name becomes ``name = ____``, each function keeps its signature and docstring
+and returns ``____``; comment lines at the top of the region are kept as instructions.
+Cells tagged ``solution`` (worked explanations) are left out, and outputs are cleared.
+The regions' code is also collected into ``course_lib/exercises/solutions.json`` so that
+``q1.solution()`` shows it.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS_JSON = Path(__file__).with_name("solutions.json")
+
+_BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION (?P<key>\w+)[ \t]*$")
+_END = re.compile(r"^[ \t]*# END SOLUTION[ \t]*$")
+
+PRACTICE_INTRO = """\
+> **Practice notebook.** Replace each `____` with your answer and run the cell with `qN.check()` below it.
+> Every check says *correct*, *incorrect* (with what is wrong and why) or *not attempted yet*.
+> `qN.hint()` gives a hint (call it again for the next one); `qN.solution()` shows a worked answer.
+> The notebook runs top to bottom as it is, so you can work on the questions in any order.
+"""
+
+
+class BuildError(ValueError):
+    """A solution notebook's markers cannot be turned into an exercise."""
+
+
+def _stub(region: list[str], indent: str, key: str, where: str) -> list[str]:
+    """The practice-notebook lines that replace one answer region."""
+    body = textwrap.dedent("".join(region))
+    try:
+        tree = ast.parse(body)
+    except SyntaxError as exc:
+        raise BuildError(f"{where}: the answer region of {key} is not valid Python ({exc.msg})") from None
+    lines = body.splitlines()
+    out: list[str] = []
+    for line in lines:  # leading comments are instructions for the learner
+        if line.strip().startswith("#") or not line.strip():
+            out.append(line)
+        else:
+            break
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    out.append(f"{target.id} = ____  # your answer ({key})")
+                elif isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+                    names = ", ".join(e.id for e in target.elts)
+                    blanks = ", ".join("____" for _ in target.elts)
+                    out.append(f"{names} = {blanks}  # your answer ({key})")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            body_start = node.body[0].lineno
+            doc = ast.get_docstring(node, clean=False)
+            header = lines[first - 1 : body_start - 1]
+            out.extend(header)
+            pad = " " * (node.body[0].col_offset)
+            if doc is not None:
+                end = node.body[0].end_lineno
+                out.extend(lines[body_start - 1 : end])
+            out.append(f"{pad}return ____  # your code here ({key})")
+    if len(out) == 0 or all(line.strip().startswith("#") or not line.strip() for line in out):
+        raise BuildError(
+            f"{where}: the answer region of {key} defines no variable or function; "
+            "an exercise region must assign the names its check reads"
+        )
+    return [indent + line + "\n" if line else "\n" for line in out]
+
+
+def split_solution_cell(source: str, where: str) -> tuple[str, dict[str, str]]:
+    """Return (exercise source, {key: solution code}) for one code cell."""
+    lines = source.splitlines(keepends=True)
+    out: list[str] = []
+    answers: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        begin = _BEGIN.match(lines[i].rstrip("\n"))
+        if not begin:
+            if _END.match(lines[i].rstrip("\n")):
+                raise BuildError(f"{where}: '# END SOLUTION' without a matching '# BEGIN SOLUTION qN'")
+            out.append(lines[i])
+            i += 1
+            continue
+        key, indent = begin["key"], begin["indent"]
+        j = i + 1
+        while j < len(lines) and not _END.match(lines[j].rstrip("\n")):
+            if _BEGIN.match(lines[j].rstrip("\n")):
+                raise BuildError(f"{where}: region {key} is not closed before the next BEGIN")
+            j += 1
+        if j == len(lines):
+            raise BuildError(f"{where}: region {key} has no '# END SOLUTION'")
+        region = lines[i + 1 : j]
+        if key in answers:
+            raise BuildError(f"{where}: two regions named {key} in one cell")
+        answers[key] = textwrap.dedent("".join(region)).strip("\n")
+        out.extend(_stub(region, indent, key, where))
+        i = j + 1
+    return "".join(out).rstrip("\n"), answers
+
+
+def exercise_notebook(solution_path: Path) -> tuple[nbformat.NotebookNode, dict[str, str]]:
+    """Build the practice notebook for one solution notebook, and its answers by key."""
+    nb = nbformat.read(solution_path, as_version=4)
+    practice = copy.deepcopy(nb)
+    practice.cells = []
+    answers: dict[str, str] = {}
+    for index, cell in enumerate(nb.cells):
+        if "solution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        new = copy.deepcopy(cell)
+        new.pop("id", None)
+        if cell.cell_type == "code":
+            where = f"{solution_path.name} cell {index}"
+            new.source, found = split_solution_cell(cell.source, where)
+            duplicated = set(found) & set(answers)
+            if duplicated:
+                raise BuildError(f"{where}: region {sorted(duplicated)[0]} appears twice in the notebook")
+            answers.update(found)
+            new.outputs = []
+            new.execution_count = None
+        practice.cells.append(new)
+    insert_at = 1 if practice.cells and practice.cells[0].cell_type == "markdown" else 0
+    practice.cells.insert(insert_at, nbformat.v4.new_markdown_cell(PRACTICE_INTRO))
+    for i, cell in enumerate(practice.cells):
+        # Stable ids keep the generated files identical from one build to the next.
+        cell["id"] = f"practice-{i:03d}"
+    practice.metadata["course"] = {"generated_from": f"solutions/{solution_path.name}"}
+    from course_lib import authoring  # here, not at the top: authoring imports this module
+
+    root = solution_path.resolve().parents[1]
+    if (root / "pyproject.toml").exists():  # the badge opens the practice notebook, not the solution
+        authoring.stamp_notebook(practice, f"exercises/{solution_path.name}", root)
+    return practice, answers
+
+
+def build(root: Path = REPO_ROOT) -> dict[Path, str]:
+    """Every generated file as {path: text}; nothing is written."""
+    files: dict[Path, str] = {}
+    all_answers: dict[str, str] = {}
+    for solution_path in sorted((root / "solutions").glob("[0-9][0-9]_*.ipynb")):
+        practice, answers = exercise_notebook(solution_path)
+        lesson = solution_path.name[:2]
+        all_answers.update({f"{lesson}:{k}": v for k, v in answers.items()})
+        files[root / "exercises" / solution_path.name] = nbformat.writes(practice) + "\n"
+    files[root / "course_lib" / "exercises" / SOLUTIONS_JSON.name] = (
+        json.dumps(all_answers, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    return files
+
+
+def stale_files(root: Path = REPO_ROOT) -> list[str]:
+    """Generated files that differ from a fresh build (or are missing, or left over)."""
+    files = build(root)
+    stale = [str(p.relative_to(root)) for p, text in files.items() if not p.exists() or p.read_text("utf-8") != text]
+    expected = {p.name for p in files if p.parent.name == "exercises"}
+    leftovers = [f"exercises/{p.name}" for p in (root / "exercises").glob("*.ipynb") if p.name not in expected]
+    return sorted(stale + leftovers)
+
+
+def write(root: Path = REPO_ROOT) -> list[Path]:
+    """Write every generated file, remove left-over practice notebooks; return what changed."""
+    files = build(root)
+    changed = []
+    (root / "exercises").mkdir(exist_ok=True)
+    for path, text in files.items():
+        if not path.exists() or path.read_text("utf-8") != text:
+            path.write_text(text, "utf-8")
+            changed.append(path)
+    expected = set(files)
+    for path in (root / "exercises").glob("*.ipynb"):
+        if path not in expected:
+            path.unlink()
+            changed.append(path)
+    return changed

@@ -30,8 +30,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# Root (a container, a workshop VM) needs --allow-root; learners' laptops do not.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/00_welcome.ipynb $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 test: setup
 	$(PY) -m pytest -n $(JOBS) --dist loadfile tests notebooks solutions \
@@ -41,10 +44,10 @@ exercises: setup
 	$(PY) -m course_lib.exercises build
 
 bench: setup
-	$(PY) -m tools.bench_notebooks
+	$(PY) benchmarks/run_notebooks.py
 
 stamp: setup
-	$(PY) -m tools.stamp
+	$(PY) -m course_lib.authoring stamp
 
 clean:
 	rm -rf $(VENV) .pytest_cache

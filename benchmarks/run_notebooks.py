@@ -1,0 +1,151 @@
+"""Time every notebook and measure its memory: ``make bench``.
+
+Each notebook of ``notebooks/`` and ``solutions/`` runs top to bottom in a fresh kernel,
+one at a time. Wall time covers the kernel's start to the last cell; peak memory is the
+largest resident set of the kernel process plus its children, sampled every 20 ms.
+Writes ``benchmarks/notebooks.json`` and ``benchmarks/notebooks.md``. It reports budgets;
+it does not fail when one is exceeded.
+
+    python benchmarks/run_notebooks.py [--only 06] [--folders notebooks solutions]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks"
+BUDGET_TOTAL_S = 600
+BUDGET_EACH_S = 90
+BUDGET_MEMORY_MB = 1536
+
+
+class PeakMemory:
+    """Sample the resident set of a process tree in a background thread."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        self.process = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self) -> int:
+        total = 0
+        try:
+            procs = [self.process, *self.process.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        for proc in procs:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:  # a child that ended between listing and reading
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(self.interval)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.peak = max(self.peak, self._rss())
+        self._stop.set()
+        self._thread.join()
+
+
+def run_one(path: Path, timeout: int = 900) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    status = "ok"
+    with client.setup_kernel():
+        pid = client.km.provisioner.pid
+        with PeakMemory(pid) as memory:
+            try:
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)
+            except Exception as exc:  # report the failure and go on with the next notebook
+                status = f"error: {type(exc).__name__}"
+    seconds = time.perf_counter() - start
+    return {
+        "notebook": str(path.relative_to(ROOT)),
+        "seconds": round(seconds, 1),
+        "peak_mb": round(memory.peak / 2**20),
+        "status": status,
+    }
+
+
+def markdown(results: list[dict], machine: dict) -> str:
+    total = sum(r["seconds"] for r in results)
+    lines = [
+        "# Notebook benchmark",
+        "",
+        f"Measured {machine['date']} on {machine['cpus']} CPU cores, {machine['memory_gb']} GB memory, "
+        f"Python {machine['python']}, by `make bench` (each notebook in a fresh kernel, one at a time; "
+        "peak = largest resident set of the kernel and its children).",
+        "",
+        f"Budgets: each notebook under {BUDGET_EACH_S} s and {BUDGET_MEMORY_MB / 1024:.1f} GB; "
+        f"all together under {BUDGET_TOTAL_S // 60} minutes.",
+        "",
+        "| notebook | wall time (s) | peak memory (MB) | within budget |",
+        "|---|---:|---:|---|",
+    ]
+    for r in results:
+        ok = r["status"] == "ok" and r["seconds"] <= BUDGET_EACH_S and r["peak_mb"] <= BUDGET_MEMORY_MB
+        verdict = "yes" if ok else ("no" if r["status"] == "ok" else r["status"])
+        lines.append(f"| `{r['notebook']}` | {r['seconds']:.1f} | {r['peak_mb']} | {verdict} |")
+    verdict = "yes" if total <= BUDGET_TOTAL_S else "no"
+    lines += ["", f"**Total: {total:.0f} s ({total / 60:.1f} min) for {len(results)} notebooks; "
+                  f"within the {BUDGET_TOTAL_S // 60}-minute budget: {verdict}.**", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folders", nargs="+", default=["notebooks", "solutions"])
+    parser.add_argument("--only", help="lesson number prefix, e.g. 06; results are merged into the existing files")
+    args = parser.parse_args(argv)
+    paths = [p for folder in args.folders for p in sorted((ROOT / folder).glob("[0-9][0-9]_*.ipynb"))]
+    if args.only:
+        paths = [p for p in paths if p.name.startswith(args.only)]
+    results = []
+    for path in paths:
+        print(f"{path.relative_to(ROOT)} ...", end=" ", flush=True)
+        result = run_one(path)
+        print(f"{result['seconds']:.1f} s, {result['peak_mb']} MB, {result['status']}", flush=True)
+        results.append(result)
+    json_path = OUT / "notebooks.json"
+    if args.only and json_path.exists():  # merge a partial run into the full table
+        previous = {r["notebook"]: r for r in json.loads(json_path.read_text())["results"]}
+        previous.update({r["notebook"]: r for r in results})
+        results = [previous[k] for k in sorted(previous, key=lambda n: (n.split("/")[0] != "notebooks", n))]
+    machine = {
+        "date": dt.date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30),
+        "python": platform.python_version(),
+    }
+    json_path.write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
+    (OUT / "notebooks.md").write_text(markdown(results, machine))
+    print(f"wrote {json_path.relative_to(ROOT)} and benchmarks/notebooks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""Seeds, thread pinning and the device choice."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+import course_lib
+from course_lib import runtime
+
+
+def test_set_seed_makes_python_numpy_and_torch_repeat():
+    course_lib.set_seed(7)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())
+    course_lib.set_seed(7)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
+    course_lib.set_seed(8)
+    assert np.random.rand() != first[1]
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", True, None])
+def test_set_seed_rejects_bad_seeds(bad):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        course_lib.set_seed(bad)
+
+
+def test_setup_pins_threads_and_keeps_the_network_off(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    before = torch.get_num_threads()
+    try:
+        course_lib.setup(seed=0, threads=1)
+        assert torch.get_num_threads() == 1
+        import os
+
+        assert os.environ["HF_HUB_OFFLINE"] == "1"
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("bad", [0, -2, 2.0, True])
+def test_setup_rejects_bad_thread_counts(bad):
+    with pytest.raises(ValueError, match="threads must be a positive integer"):
+        course_lib.setup(threads=bad)
+
+
+def test_device_prefers_gpu_when_present(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert course_lib.device().type == "cuda"
+    assert course_lib.device("cpu").type == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert course_lib.device().type == "cpu"
+    with pytest.raises(ValueError, match="no CUDA GPU is available"):
+        course_lib.device("cuda")
+    with pytest.raises(ValueError, match="prefer must be None, 'cuda' or 'cpu'"):
+        course_lib.device("tpu")
+
+
+def test_environment_report_finds_everything(capsys):
+    from course_lib import environment
+
+    assert environment.report() is True
+    out = capsys.readouterr().out
+    assert "torch" in out and "FAIL" not in out and "All set" in out
+
+
+def test_environment_report_flags_a_missing_package(monkeypatch, capsys):
+    from course_lib import environment
+
+    monkeypatch.setattr(environment, "PACKAGES", environment.PACKAGES + [("not_a_module_xyz", "not-a-package-xyz")])
+    assert environment.report() is False
+    assert "not-a-package-xyz" in capsys.readouterr().out

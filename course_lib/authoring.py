@@ -99,6 +99,10 @@ def unstamped(root: Path = REPO_ROOT) -> list[str]:
         relative = str(path.relative_to(root))
         badge = next((c for c in nb.cells if c.get("id") == BADGE_ID), None)
         setup = next((c for c in nb.cells if c.get("id") == SETUP_ID), None)
+        badges = sum("colab-badge.svg" in c.source for c in nb.cells)
+        setups = sum(c.source.startswith("# Setup: this cell works unchanged") for c in nb.cells)
+        if badges > 1 or setups > 1:
+            problems.append(f"{relative}: {badges} Colab badges and {setups} setup cells; expected one of each")
         if badge is None or badge.source != badge_source(relative, root):
             problems.append(f"{relative}: Colab badge missing or out of date")
         if setup is None or setup.source != setup_source(root):

@@ -32,6 +32,7 @@ __all__ = [
     "____",
     "Exercise",
     "Incorrect",
+    "NotAttempted",
     "Result",
     "is_blank",
     "expect_array",
@@ -42,6 +43,7 @@ __all__ = [
     "expect_number",
     "expect_type",
     "expect_cases",
+    "short_repr",
 ]
 
 
@@ -88,8 +90,11 @@ class Incorrect(Exception):
     """Raised by a checker: the answer is wrong; the message says what and why."""
 
 
-class _NotAttempted(Exception):
-    """Raised inside a check when a learner's function still returns ``____``."""
+class NotAttempted(Exception):
+    """Raised by a checker when the answer still holds ``____`` somewhere it can't see.
+
+    For example a learner's function that still returns ``____``.
+    """
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ class Exercise:
         kwargs.update({c: namespace[c] for c in self.context})
         try:
             remark = self.checker(**kwargs)
-        except _NotAttempted as exc:
+        except NotAttempted as exc:
             return Result("not attempted", f"{self.key} not attempted yet: {exc}")
         except Incorrect as exc:
             return Result("incorrect", f"{self.key} incorrect: {exc}")
@@ -379,22 +384,22 @@ def expect_cases(
     """
     expect_callable(name, func)
     for args, accept, explanation in cases:
-        shown = ", ".join(_short(a) for a in args)
+        shown = ", ".join(short_repr(a) for a in args)
         try:
             result = func(*args)
         except Exception as exc:  # the learner's code: report, never crash the check
             raise Incorrect(f"`{name}({shown})` raised {type(exc).__name__}: {exc}") from None
         if is_blank(result):
-            raise _NotAttempted(f"`{name}` still returns ____; write its body, then check again.")
+            raise NotAttempted(f"`{name}` still returns ____; write its body, then check again.")
         try:
             ok = bool(accept(result))
         except Exception:
             ok = False
         if not ok:
-            raise Incorrect(f"`{name}({shown})` returned {_short(result)}; {explanation}")
+            raise Incorrect(f"`{name}({shown})` returned {short_repr(result)}; {explanation}")
 
 
-def _short(value: Any) -> str:
+def short_repr(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.size <= 6:
             return "np.array(" + np.array2string(value, precision=3, separator=", ") + ")"

@@ -126,7 +126,6 @@ def exercise_notebook(solution_path: Path) -> tuple[nbformat.NotebookNode, dict[
         if "solution" in cell.get("metadata", {}).get("tags", []):
             continue
         new = copy.deepcopy(cell)
-        new.pop("id", None)
         if cell.cell_type == "code":
             where = f"{solution_path.name} cell {index}"
             new.source, found = split_solution_cell(cell.source, where)
@@ -137,13 +136,19 @@ def exercise_notebook(solution_path: Path) -> tuple[nbformat.NotebookNode, dict[
             new.outputs = []
             new.execution_count = None
         practice.cells.append(new)
-    insert_at = 1 if practice.cells and practice.cells[0].cell_type == "markdown" else 0
-    practice.cells.insert(insert_at, nbformat.v4.new_markdown_cell(PRACTICE_INTRO))
-    for i, cell in enumerate(practice.cells):
-        # Stable ids keep the generated files identical from one build to the next.
-        cell["id"] = f"practice-{i:03d}"
-    practice.metadata["course"] = {"generated_from": f"solutions/{solution_path.name}"}
     from course_lib import authoring  # here, not at the top: authoring imports this module
+
+    # The practice note goes right under the title (after the Colab badge, if any).
+    title = next((i for i, c in enumerate(practice.cells)
+                  if c.cell_type == "markdown" and c.get("id") != authoring.BADGE_ID), None)
+    practice.cells.insert(0 if title is None else title + 1, nbformat.v4.new_markdown_cell(PRACTICE_INTRO))
+
+    for i, cell in enumerate(practice.cells):
+        # Stable ids keep the generated files identical from one build to the next; the
+        # stamp's own cells keep theirs so that stamping replaces them instead of adding more.
+        if cell.get("id") not in (authoring.BADGE_ID, authoring.SETUP_ID):
+            cell["id"] = f"practice-{i:03d}"
+    practice.metadata["course"] = {"generated_from": f"solutions/{solution_path.name}"}
 
     root = solution_path.resolve().parents[1]
     if (root / "pyproject.toml").exists():  # the badge opens the practice notebook, not the solution

@@ -11,13 +11,14 @@ KERNEL := embeddings-course
 # Two pytest workers on a 2-core machine; each notebook still runs in its own kernel.
 JOBS   ?= 2
 
-.PHONY: setup lab test unit notebooks exercises check-exercises bench stamp clean help
+.PHONY: setup lab test exercises bench guide stamp clean help
 
 help:
 	@echo "make lab        set up and open the course in JupyterLab"
 	@echo "make test       set up and run every test"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make bench      time every notebook and measure its memory (benchmarks/notebooks.md)"
+	@echo "make guide      regenerate docs/instructor_guide.md from the lessons and the benchmark"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "The course needs Python 3.11 (found %d.%d). Install it, or run: make PYTHON=/path/to/python3.11 ..." % sys.version_info[:2])'
@@ -45,6 +46,9 @@ exercises: setup
 
 bench: setup
 	$(PY) benchmarks/run_notebooks.py
+
+guide: setup
+	$(PY) docs/build_guide.py
 
 stamp: setup
 	$(PY) -m course_lib.authoring stamp

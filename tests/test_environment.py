@@ -70,7 +70,9 @@ def test_environment_file_is_generated_from_requirements():
 def test_python_version_agrees():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert "python=3.11" in env["dependencies"]
-    assert 'requires-python = ">=3.11,<3.12"' in (ROOT / "pyproject.toml").read_text()
+    # Pins are tested on 3.11 (the Makefile insists on it); the package itself also installs on
+    # Colab's newer Python, where it resolves against what Colab already has.
+    assert 'requires-python = ">=3.11"' in (ROOT / "pyproject.toml").read_text()
 
 
 def test_every_notebook_carries_the_current_stamp():

@@ -2,7 +2,7 @@
 
 Each notebook of ``notebooks/`` and ``solutions/`` runs top to bottom in a fresh kernel,
 one at a time. Wall time covers the kernel's start to the last cell; peak memory is the
-largest resident set of the kernel process plus its children, sampled every 20 ms.
+largest resident set of the kernel process plus the unique memory of its children, sampled every 20 ms.
 Writes ``benchmarks/notebooks.json`` and ``benchmarks/notebooks.md``. It reports budgets;
 it does not fail when one is exceeded.
 
@@ -41,14 +41,16 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _rss(self) -> int:
-        total = 0
         try:
-            procs = [self.process, *self.process.children(recursive=True)]
+            total = self.process.memory_info().rss
+            children = self.process.children(recursive=True)
         except psutil.Error:
             return 0
-        for proc in procs:
+        for child in children:
+            # Children are mostly short-lived forks (joblib's lscpu, torch's ldconfig) that share
+            # the kernel's pages: count only their own (unique) memory, not the shared pages twice.
             try:
-                total += proc.memory_info().rss
+                total += child.memory_full_info().uss
             except psutil.Error:  # a child that ended between listing and reading
                 pass
         return total
@@ -98,7 +100,7 @@ def markdown(results: list[dict], machine: dict) -> str:
         "",
         f"Measured {machine['date']} on {machine['cpus']} CPU cores, {machine['memory_gb']} GB memory, "
         f"Python {machine['python']}, by `make bench` (each notebook in a fresh kernel, one at a time; "
-        "peak = largest resident set of the kernel and its children).",
+        "peak = largest resident set of the kernel plus the unique memory of its children).",
         "",
         f"Budgets: each notebook under {BUDGET_EACH_S} s and {BUDGET_MEMORY_MB / 1024:.1f} GB; "
         f"all together under {BUDGET_TOTAL_S // 60} minutes.",

@@ -90,6 +90,11 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Idle OpenMP threads sleep instead of spinning. On a shared or busy machine (Binder, a
+    # workshop laptop running JupyterLab and a browser) spinning threads stall each other and a
+    # training cell runs several times slower; results are identical either way. It only takes
+    # effect if torch is not imported yet, which is why the setup cell comes first.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
 
     if torch.get_num_threads() != threads:

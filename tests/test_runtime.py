@@ -28,6 +28,7 @@ def test_set_seed_rejects_bad_seeds(bad):
 
 def test_setup_pins_threads_and_keeps_the_network_off(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
     before = torch.get_num_threads()
     try:
         course_lib.setup(seed=0, threads=1)
@@ -35,6 +36,7 @@ def test_setup_pins_threads_and_keeps_the_network_off(monkeypatch):
         import os
 
         assert os.environ["HF_HUB_OFFLINE"] == "1"
+        assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
     finally:
         torch.set_num_threads(before)
 

@@ -1,0 +1,261 @@
+"""course_lib.embedding_metrics: k-NN accuracy, recall@k with labels, ARI, the report table."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_lib.embedding_metrics import (
+    cluster_agreement,
+    evaluate_embeddings,
+    format_table,
+    knn_accuracy,
+    label_recall_at_k,
+    nearest_neighbours,
+)
+
+
+def blobs(per_class=20, classes=3, dims=5, spread=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = np.eye(classes, dims) * 5 + 1
+    labels = np.repeat(np.arange(classes), per_class)
+    return centres[labels] + spread * rng.standard_normal((len(labels), dims)), labels
+
+
+def brute_neighbours(x, k, metric):
+    if metric == "cosine":
+        u = x / np.linalg.norm(x, axis=1, keepdims=True)
+        d = -(u @ u.T)
+    else:
+        d = np.linalg.norm(x[:, None] - x[None], axis=-1)
+    np.fill_diagonal(d, np.inf)
+    return np.argsort(d, axis=1, kind="stable")[:, :k]
+
+
+# --- nearest_neighbours ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_nearest_neighbours_match_brute_force_and_exclude_self(metric):
+    x = np.random.default_rng(1).standard_normal((30, 4))
+    found = nearest_neighbours(x, k=5, metric=metric)
+    assert found.shape == (30, 5) and found.dtype == np.int64
+    assert not np.any(found == np.arange(30)[:, None])
+    np.testing.assert_array_equal(found, brute_neighbours(x, 5, metric))
+
+
+def test_nearest_neighbours_with_duplicates_never_return_self():
+    x = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    found = nearest_neighbours(x, k=2, metric="euclidean")
+    assert not np.any(found == np.arange(4)[:, None])
+    assert set(found[1]) == {0, 2}
+
+
+def test_nearest_neighbours_zero_rows_are_allowed_with_cosine():
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.1], [0.0, 1.0]])  # a ReLU layer can output all zeros
+    found = nearest_neighbours(x, k=1)
+    assert found[1, 0] == 2 and found[2, 0] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    ((np.zeros((3, 2)), 3), "k must be an integer between 1 and 2"),
+    ((np.zeros((3, 2)), 0), "k must be"),
+    ((np.zeros(3), 1), "must be 2-D"),
+    ((np.zeros((1, 2)), 1), "at least 2 rows"),
+    ((np.array([[1.0, np.nan], [0.0, 1.0]]), 1), r"NaN or infinity \(row 0\)"),
+    ((np.array([["a", "b"], ["c", "d"]]), 1), "must hold numbers"),
+])
+def test_nearest_neighbours_validation(args, message):
+    with pytest.raises(ValueError, match=message):
+        nearest_neighbours(*args)
+
+
+def test_unknown_metric():
+    with pytest.raises(ValueError, match="metric must be one of"):
+        nearest_neighbours(np.eye(3), 1, metric="manhattan")
+
+
+# --- knn_accuracy --------------------------------------------------------------------------
+
+
+def test_knn_accuracy_separated_blobs_and_random_labels():
+    x, y = blobs()
+    assert knn_accuracy(x, y, k=5) == 1.0
+    shuffled = np.random.default_rng(0).permutation(y)
+    assert knn_accuracy(x, shuffled, k=5) < 0.6
+
+
+def test_knn_accuracy_matches_a_hand_vote():
+    x = np.random.default_rng(2).standard_normal((40, 3))
+    y = np.random.default_rng(3).integers(0, 3, 40)
+    nb = brute_neighbours(x, 3, "euclidean")
+    votes = [np.bincount(y[row], minlength=3) for row in nb]
+    # With k=3 and 3 classes a tie means three different labels: the nearest wins.
+    predicted = [row_votes.argmax() if row_votes.max() > 1 else y[row[0]] for row_votes, row in zip(votes, nb)]
+    assert knn_accuracy(x, y, k=3, metric="euclidean") == pytest.approx(np.mean(np.array(predicted) == y))
+
+
+def test_knn_accuracy_tie_goes_to_the_nearest_label():
+    # Point 0's two nearest are labels 1 (closer) and 2: a tie, won by 1.
+    x = np.array([[0.0], [1.0], [2.0], [10.0], [11.0]])
+    y = np.array([1, 1, 2, 2, 1])
+    assert knn_accuracy(x, y, k=2, metric="euclidean", queries=[[0.1]], query_labels=[1]) == 1.0
+    assert knn_accuracy(x, y, k=2, metric="euclidean", queries=[[1.9]], query_labels=[2]) == 1.0
+
+
+def test_knn_accuracy_with_a_split_and_string_labels():
+    x, y = blobs()
+    names = np.array(["a", "b", "c"])[y]
+    q, qy = blobs(per_class=4, seed=5)
+    assert knn_accuracy(x, names, k=3, queries=q, query_labels=np.array(["a", "b", "c"])[qy]) == 1.0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"queries": np.zeros((2, 5))}, "queries needs query_labels"),
+    ({"query_labels": [0, 1]}, "query_labels was given without queries"),
+    ({"queries": np.zeros((2, 4)), "query_labels": [0, 1]}, "queries have 4 dimensions but embeddings have 5"),
+    ({"queries": np.ones((2, 5)), "query_labels": [0]}, "query_labels must be 1-D with one label per row"),
+])
+def test_knn_accuracy_validation(kwargs, message):
+    x, y = blobs()
+    with pytest.raises(ValueError, match=message):
+        knn_accuracy(x, y, **kwargs)
+
+
+def test_labels_must_match_rows():
+    x, y = blobs()
+    with pytest.raises(ValueError, match="one label per row"):
+        knn_accuracy(x, y[:-1])
+
+
+# --- label_recall_at_k -------------------------------------------------------------------
+
+
+def test_label_recall_perfect_and_chance():
+    x, y = blobs(per_class=20)
+    assert label_recall_at_k(x, y, k=10) == 1.0
+    chance = label_recall_at_k(x, np.random.default_rng(0).permutation(y), k=10)
+    assert 0.15 < chance < 0.55
+
+
+def test_label_recall_matches_brute_force():
+    x = np.random.default_rng(4).standard_normal((50, 3))
+    y = np.random.default_rng(5).integers(0, 4, 50)
+    nb = brute_neighbours(x, 10, "cosine")
+    expected = np.mean([(y[row] == y[i]).sum() / min(10, (y == y[i]).sum() - 1) for i, row in enumerate(nb)])
+    assert label_recall_at_k(x, y, k=10) == pytest.approx(expected)
+
+
+def test_label_recall_small_class_and_singletons():
+    # Class 0 has 3 members (2 to find per query); class 9 is a single item, skipped.
+    x = np.array([[0.0, 1.0], [0.0, 1.1], [0.0, 1.2], [5.0, 0.0], [5.1, 0.0], [5.2, 0.0], [5.3, 0.0], [-9.0, -9.0]])
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 9])
+    assert label_recall_at_k(x, y, k=4, metric="euclidean") == 1.0
+    with pytest.raises(ValueError, match="every item is alone in its class"):
+        label_recall_at_k(x[:3], [0, 1, 2], k=1)
+
+
+# --- cluster_agreement -------------------------------------------------------------------
+
+
+def test_cluster_agreement_perfect_chance_and_reproducible():
+    x, y = blobs(per_class=30)
+    assert cluster_agreement(x, y) == 1.0
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((90, 5))
+    low = cluster_agreement(noise, y, seed=3)
+    assert -0.1 < low < 0.1
+    assert cluster_agreement(noise, y, seed=3) == low
+
+
+def test_cluster_agreement_cosine_groups_by_direction():
+    # Two directions at very different lengths: cosine sees 2 groups, Euclidean splits by length.
+    rng = np.random.default_rng(0)
+    direction = np.repeat([[1.0, 0.0], [0.0, 1.0]], 20, axis=0) + 0.01 * rng.standard_normal((40, 2))
+    scale = np.tile(np.r_[np.full(10, 1.0), np.full(10, 100.0)], 2)[:, None]
+    y = np.repeat([0, 1], 20)
+    assert cluster_agreement(direction * scale, y, metric="cosine") == 1.0
+    assert cluster_agreement(direction * scale, y, metric="euclidean") < 0.5
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_clusters": 0}, "n_clusters must be an integer"),
+    ({"n_init": 0}, "n_init must be an integer"),
+    ({"seed": -2}, "seed must be a non-negative integer"),
+])
+def test_cluster_agreement_validation(kwargs, message):
+    x, y = blobs()
+    with pytest.raises(ValueError, match=message):
+        cluster_agreement(x, y, **kwargs)
+
+
+def test_cluster_agreement_emits_no_warning():
+    import warnings
+
+    x, y = blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cluster_agreement(x, y)
+
+
+# --- evaluate_embeddings and format_table --------------------------------------------------
+
+
+def test_evaluate_embeddings_several_representations_in_order():
+    x, y = blobs()
+    noise = np.random.default_rng(0).standard_normal((60, 7))
+    results = evaluate_embeddings({"good": x, "noise": noise}, y, k=3, recall_k=5)
+    assert list(results) == ["good", "noise"]
+    assert results["good"] == {"dims": 5, "knn_accuracy": 1.0, "recall": 1.0, "ari": 1.0}
+    assert results["noise"]["dims"] == 7 and results["noise"]["knn_accuracy"] < 0.7
+
+
+def test_evaluate_embeddings_single_array_and_validation():
+    x, y = blobs()
+    assert list(evaluate_embeddings(x, y)) == ["embedding"]
+    with pytest.raises(ValueError, match="embeddings\\['b'\\] has 10 rows but the first representation has 60"):
+        evaluate_embeddings({"a": x, "b": x[:10]}, y)
+    with pytest.raises(ValueError, match="embeddings is empty"):
+        evaluate_embeddings({}, y)
+
+
+def test_format_table_aligns_and_rounds():
+    results = {
+        "pixels": {"dims": 784, "knn_accuracy": 0.90449, "recall": 0.78, "ari": 0.3521},
+        "block2": {"dims": 1568, "knn_accuracy": 0.9, "recall": 0.8, "ari": -0.01},
+    }
+    text = format_table(results, k=5, recall_k=10, title="MNIST test set")
+    lines = text.splitlines()
+    assert lines[0] == "MNIST test set"
+    assert lines[1].split() == ["representation", "dims", "5-NN", "accuracy", "recall@10", "ARI"]
+    assert lines[2].split() == ["pixels", "784", "0.904", "0.780", "0.352"]
+    assert lines[3].split() == ["block2", "1568", "0.900", "0.800", "-0.010"]
+    assert len({len(line) for line in lines[1:]}) == 1  # columns aligned
+    assert format_table(results, digits=2).splitlines()[1].split()[-1] == "0.35"
+    with pytest.raises(ValueError, match="digits"):
+        format_table(results, digits=-1)
+
+
+def test_evaluate_embeddings_matches_the_single_scores():
+    x = np.random.default_rng(7).standard_normal((80, 6))
+    y = np.random.default_rng(8).integers(0, 4, 80)
+    for metric in ("cosine", "euclidean"):
+        scores = evaluate_embeddings({"x": x}, y, k=7, recall_k=3, metric=metric, seed=2)["x"]
+        assert scores["knn_accuracy"] == knn_accuracy(x, y, k=7, metric=metric)
+        assert scores["recall"] == label_recall_at_k(x, y, k=3, metric=metric)
+        assert scores["ari"] == cluster_agreement(x, y, metric=metric, seed=2)
+
+
+def test_evaluate_embeddings_validates_k():
+    x, y = blobs()
+    with pytest.raises(ValueError, match="recall_k must be an integer between 1 and 59"):
+        evaluate_embeddings(x, y, recall_k=60)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        evaluate_embeddings(x, y, metric="dot")
+
+
+def test_cluster_agreement_leaves_torch_threads_alone():
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    x, y = blobs()
+    cluster_agreement(x, y)
+    assert torch.get_num_threads() == before

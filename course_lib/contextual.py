@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # imported lazily: torch and transformers take seconds to imp
 
 __all__ = [
     "DIM",
+    "MAX_SEQ_LENGTH",
     "NUM_LAYERS",
     "encode_sentences",
     "hidden_states",

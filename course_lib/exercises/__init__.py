@@ -44,6 +44,7 @@ __all__ = [
     "expect_type",
     "expect_cases",
     "short_repr",
+    "as_numpy",
 ]
 
 
@@ -288,6 +289,26 @@ def expect_in_range(name: str, value: Any, low: float, high: float, why: str = "
     return number
 
 
+def as_numpy(value: Any) -> Any:
+    """A torch tensor or scipy sparse matrix as a NumPy array; anything else unchanged.
+
+    Learners may answer with any of the three; checks compare NumPy arrays.
+
+    Examples
+    --------
+    >>> import torch
+    >>> as_numpy(torch.ones(2)).tolist()
+    [1.0, 1.0]
+    >>> as_numpy([1, 2])
+    [1, 2]
+    """
+    if hasattr(value, "detach"):  # a torch tensor, possibly on the GPU and with a gradient
+        return value.detach().cpu().numpy()
+    if hasattr(value, "toarray"):  # a scipy sparse matrix
+        return value.toarray()
+    return value
+
+
 def expect_array(
     name: str,
     value: Any,
@@ -302,9 +323,7 @@ def expect_array(
     Returns the array.
     """
     try:
-        if hasattr(value, "detach"):  # a torch tensor
-            value = value.detach().cpu().numpy()
-        array = np.asarray(value)
+        array = np.asarray(as_numpy(value))
     except Exception:
         raise Incorrect(f"`{name}` should be an array, but it is {_describe(value)}. {why}".strip()) from None
     if array.dtype == object:

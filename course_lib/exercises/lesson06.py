@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.exercises import (
+    as_numpy,
     Exercise,
     Incorrect,
     NotAttempted,
@@ -14,12 +15,6 @@ from course_lib.exercises import (
 )
 
 LESSON = "06"
-
-
-def _numpy(value):
-    if hasattr(value, "detach"):  # a torch tensor
-        return value.detach().cpu().numpy()
-    return value
 
 
 def _pairwise(x: np.ndarray) -> np.ndarray:
@@ -45,7 +40,7 @@ def _check_pca(flat_test, pca_test, train_images, test_images):
     train = np.asarray(train_images, dtype=np.float64)
     test = np.asarray(test_images, dtype=np.float64)
     n, pixels = len(test), int(np.prod(test.shape[1:]))
-    flat = expect_array("flat_test", _numpy(flat_test), kind="fiu",
+    flat = expect_array("flat_test", as_numpy(flat_test), kind="fiu",
                         why=f"Turn each {test.shape[1]}x{test.shape[2]} image into one row of {pixels} numbers.")
     if flat.shape != (n, pixels):
         if flat.shape == (pixels, n):
@@ -61,7 +56,7 @@ def _check_pca(flat_test, pca_test, train_images, test_images):
         raise Incorrect("`flat_test` has the right shape but not the pixels of `test_images`, row i for image i, "
                         "in the images' own order: flatten `test_images` itself, unscaled and unshuffled.")
 
-    projected = expect_array("pca_test", _numpy(pca_test), kind="f",
+    projected = expect_array("pca_test", as_numpy(pca_test), kind="f",
                              why="Use the PCA's transform() on the flattened test images.")
     if projected.shape != (n, 50):
         if projected.shape[0] == n:
@@ -118,7 +113,7 @@ def _check_hook(block2_output, model, batch):
     if isinstance(block2_output, tuple):
         raise Incorrect("`block2_output` is a tuple: that is what a hook receives as `inputs`. "
                         "Keep its third argument, `output`.")
-    array = expect_array("block2_output", _numpy(block2_output), kind="f",
+    array = expect_array("block2_output", as_numpy(block2_output), kind="f",
                          why="Store the tensor the hook receives as its third argument, `output`.")
     expected = _reference_output(model, batch, "block2")
     if array.shape != expected.shape:
@@ -234,7 +229,7 @@ q3 = Exercise(
 def _check_neighbours(neighbours, embed_test, query):
     x = np.asarray(embed_test, dtype=np.float64)
     query = int(query)
-    found = expect_array("neighbours", _numpy(neighbours), kind="iu",
+    found = expect_array("neighbours", as_numpy(neighbours), kind="iu",
                          why="Give the row indices of the neighbours in `embed_test` (integers).").ravel()
     if len(found) != 5:
         raise Incorrect(f"`neighbours` holds {len(found)} indices; the question asks for the 5 nearest.")

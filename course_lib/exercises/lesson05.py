@@ -1,0 +1,192 @@
+"""Checks for exercises/05_contextual_embeddings.ipynb: contextual vectors, pooling, Lee, masks."""
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.exercises import (
+    Exercise,
+    Incorrect,
+    NotAttempted,
+    expect_array,
+    expect_callable,
+    expect_in_range,
+    expect_number,
+    is_blank,
+)
+
+LESSON = "05"
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(_unit(np.asarray(a, dtype=np.float64)) @ _unit(np.asarray(b, dtype=np.float64)))
+
+
+# ---------------------------------------------------------------- q1 "bank" cosine
+def _check_bank_similarity(bank_similarity, tokens_river, states_river, tokens_money, states_money, LAYER):
+    value = expect_in_range("bank_similarity", bank_similarity, -1.0, 1.0,
+                            why="A cosine similarity lies between -1 and 1.")
+    i, j = tokens_river.index("bank"), tokens_money.index("bank")
+    states_river = np.asarray(states_river, dtype=np.float64)
+    states_money = np.asarray(states_money, dtype=np.float64)
+    expected = _cos(states_river[LAYER, i], states_money[LAYER, j])
+    if np.isclose(value, expected, rtol=1e-4, atol=1e-5):
+        return None
+    if np.isclose(value, 1.0, atol=1e-6):
+        raise Incorrect("`bank_similarity` is 1: either you compared a vector with itself, or you used layer 0, "
+                        "where 'bank' is a plain lookup and identical in both sentences. Use layer `LAYER`.")
+    for layer in range(states_river.shape[0]):
+        if layer != LAYER and np.isclose(value, _cos(states_river[layer, i], states_money[layer, j]),
+                                         rtol=1e-4, atol=1e-5):
+            raise Incorrect(f"`bank_similarity` is the cosine at layer {layer}; the question asks for layer "
+                            "`LAYER` (index the first axis of the states with it).")
+    dot = float(states_river[LAYER, i] @ states_money[LAYER, j])
+    if np.isclose(value, dot, rtol=1e-4):
+        raise Incorrect("`bank_similarity` looks like the plain dot product; cosine similarity divides it by "
+                        "both vectors' lengths.")
+    raise Incorrect("`bank_similarity` is not the cosine of the two 'bank' vectors at layer `LAYER`. Find the "
+                    "position of 'bank' in each token list with .index('bank'), take that row of "
+                    "states[LAYER], and compare the two rows.")
+
+
+q1 = Exercise(
+    "q1", "cosine of 'bank' in two contexts", ["bank_similarity"], _check_bank_similarity,
+    context=["tokens_river", "states_river", "tokens_money", "states_money", "LAYER"], lesson=LESSON,
+    hints=["`states_river[LAYER]` holds one row per token of `tokens_river`; `tokens_river.index('bank')` "
+           "says which row is 'bank'.",
+           "Cosine similarity: a @ b / (np.linalg.norm(a) * np.linalg.norm(b))."],
+)
+
+
+# ---------------------------------------------------------------- q2 mean pooling
+def _check_sentence_vectors(sentence_vectors, token_states, attention_mask):
+    hidden = np.asarray(token_states, dtype=np.float64)
+    mask = np.asarray(attention_mask, dtype=np.float64)
+    batch, _, dim = hidden.shape
+    array = expect_array("sentence_vectors", sentence_vectors, shape=(batch, dim),
+                         why="One vector per sentence: average over the token axis (axis=1).")
+    array = array.astype(np.float64)
+    expected = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+    if np.allclose(array, expected, rtol=1e-4, atol=1e-5):
+        return None
+    if np.allclose(array, hidden.mean(axis=1), rtol=1e-4, atol=1e-5):
+        raise Incorrect("`sentence_vectors` averages the padding positions too. Multiply by the attention mask "
+                        "before summing, and divide by the number of real tokens, not the padded length.")
+    if np.allclose(array, (hidden * mask[..., None]).sum(axis=1) / hidden.shape[1], rtol=1e-4, atol=1e-5):
+        raise Incorrect("`sentence_vectors` sums the real tokens correctly but divides by the padded length; "
+                        "divide each sentence by its own number of real tokens (the mask's row sum).")
+    norms = np.linalg.norm(expected, axis=1, keepdims=True)
+    if np.allclose(array, expected / norms, rtol=1e-4, atol=1e-5):
+        raise Incorrect("`sentence_vectors` is scaled to length 1; this question asks for the plain mean "
+                        "(the encoder normalises afterwards, in a separate step).")
+    if np.allclose(array, (hidden * mask[..., None]).sum(axis=1), rtol=1e-4, atol=1e-5):
+        raise Incorrect("`sentence_vectors` is the sum over the real tokens; divide by how many there are.")
+    raise Incorrect("`sentence_vectors` has the right shape, but it is not the mean of each sentence's real "
+                    "token vectors.")
+
+
+q2 = Exercise(
+    "q2", "mean pooling by hand", ["sentence_vectors"], _check_sentence_vectors,
+    context=["token_states", "attention_mask"], lesson=LESSON,
+    hints=["`attention_mask[:, :, None]` has shape (batch, length, 1), so it multiplies every dimension of a token.",
+           "Sum the masked token vectors over axis 1, then divide by attention_mask.sum(axis=1, keepdims=True)."],
+)
+
+
+# ---------------------------------------------------------------- q3 Lee correlation
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    from scipy.stats import spearmanr
+
+    return float(spearmanr(a, b).statistic)
+
+
+def _check_pearson(pearson, human, model_sims):
+    value = expect_number("pearson", pearson, why="Give the correlation coefficient itself, one number "
+                          "(pearsonr(...).statistic, or np.corrcoef(...)[0, 1]).")
+    expect_in_range("pearson", value, -1.0, 1.0, why="A correlation coefficient lies between -1 and 1.")
+    human = np.asarray(human, dtype=np.float64)
+    model_sims = np.asarray(model_sims, dtype=np.float64)
+    n = len(human)
+    upper = np.triu_indices(n, k=1)
+    expected = _pearson(model_sims[upper], human[upper])
+    if np.isclose(value, expected, atol=1e-6):
+        return None
+    if np.isclose(value, _pearson(model_sims.ravel(), human.ravel()), atol=1e-6):
+        raise Incorrect("`pearson` uses the whole matrix, diagonal included. The diagonal compares each document "
+                        "with itself (always 1 for both) and every pair appears twice; keep only the upper "
+                        "triangle without the diagonal: np.triu_indices(n, k=1).")
+    if np.isclose(value, _pearson(model_sims[np.triu_indices(n)], human[np.triu_indices(n)]), atol=1e-6):
+        raise Incorrect("`pearson` includes the diagonal (np.triu_indices(n) keeps it); the diagonal compares "
+                        "each document with itself and inflates the correlation. Use k=1.")
+    if np.isclose(value, _spearman(model_sims[upper], human[upper]), atol=1e-6):
+        raise Incorrect("`pearson` is a Spearman (rank) correlation; the Lee benchmark reports Pearson's.")
+    if np.isclose(value, -expected, atol=1e-6):
+        raise Incorrect("`pearson` has the wrong sign; correlate similarities with similarities.")
+    raise Incorrect("`pearson` is not the Pearson correlation between `model_sims` and `human` over the pairs of "
+                    "the upper triangle (without the diagonal).")
+
+
+q3 = Exercise(
+    "q3", "Pearson correlation on the Lee benchmark", ["pearson"], _check_pearson,
+    context=["human", "model_sims"], lesson=LESSON,
+    hints=["Each pair of documents should count once, and no document should be compared with itself.",
+           "upper = np.triu_indices(50, k=1) gives the row and column indices of the 1,225 pairs; "
+           "`human[upper]` is a flat array of their ratings.",
+           "scipy.stats.pearsonr(a, b).statistic is the correlation of two flat arrays."],
+)
+
+
+# ---------------------------------------------------------------- q4 causal mask
+def _as_bool_matrix(name: str, result, n: int) -> np.ndarray:
+    if hasattr(result, "detach"):
+        result = result.detach().cpu().numpy()
+    array = np.asarray(result)
+    if array.shape != (n, n):
+        raise Incorrect(f"`{name}({n})` has shape {array.shape}; it should be ({n}, {n}): one row per token, "
+                        "one column per token it might look at.")
+    if array.dtype != bool:
+        raise Incorrect(f"`{name}({n})` holds {array.dtype} values; make it boolean (True = may attend), "
+                        "for example with dtype=bool or `.astype(bool)`.")
+    return array
+
+
+def _check_causal_mask(causal_mask):
+    expect_callable("causal_mask", causal_mask)
+    for n in (1, 3, 6):
+        try:
+            result = causal_mask(n)
+        except Exception as exc:  # the learner's code: report, never crash the check
+            raise Incorrect(f"`causal_mask({n})` raised {type(exc).__name__}: {exc}") from None
+        if is_blank(result):
+            raise NotAttempted("`causal_mask` still returns ____; write its body, then check again.")
+        array = _as_bool_matrix("causal_mask", result, n)
+        expected = np.tril(np.ones((n, n), dtype=bool))
+        if np.array_equal(array, expected):
+            continue
+        if n > 1 and array.all():
+            raise Incorrect(f"`causal_mask({n})` allows every pair: that is the bidirectional (BERT) mask. "
+                            "A causal token may not look at tokens to its right.")
+        if np.array_equal(array, expected.T):
+            raise Incorrect(f"`causal_mask({n})` lets token i look at tokens after it (the future) and not before; "
+                            "row i should allow columns 0..i.")
+        if np.array_equal(array, np.tril(expected, k=-1)):
+            raise Incorrect(f"`causal_mask({n})` forbids the diagonal: a token must be allowed to attend to "
+                            "itself (otherwise the first token sees nothing at all).")
+        raise Incorrect(f"`causal_mask({n})` is wrong in {int((array != expected).sum())} places: row i must "
+                        "allow exactly the columns 0..i (the token itself and every token before it).")
+    return None
+
+
+q4 = Exercise(
+    "q4", "a causal attention mask", ["causal_mask"], _check_causal_mask, lesson=LESSON,
+    hints=["Row i is token i; column j is a token it may look at. Causal: j <= i.",
+           "np.tril(...) keeps the lower triangle (diagonal included) of a matrix; np.ones((n, n), dtype=bool) "
+           "is a matrix of True."],
+)

@@ -1,0 +1,222 @@
+"""Lesson 10's checks: right answers pass, typical mistakes get their own message, blanks are
+"not attempted", and no message gives the answer away."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from torch import nn
+
+from course_lib.classify import bag_of_words_pipeline
+from course_lib.data import load_digits, load_polarity
+from course_lib.exercises import ____
+from course_lib.exercises.lesson10 import q1, q2, q3, q4
+
+
+def _outcome(question, namespace):
+    result = question.evaluate(namespace)
+    return result.outcome, result.message
+
+
+# ---------------------------------------------------------------------------- q1
+
+
+@pytest.fixture(scope="module")
+def polarity():
+    sentences, labels = load_polarity()
+    return {"sentences": sentences, "labels": labels, "pipeline": bag_of_words_pipeline("tfidf")}
+
+
+def _cv(data, cv):
+    return cross_val_score(data["pipeline"], data["sentences"], data["labels"], cv=cv)
+
+
+def test_q1_right_answer_passes_and_reports_the_fold_range(polarity):
+    right = _cv(polarity, StratifiedKFold(5, shuffle=True, random_state=0)).mean()
+    outcome, message = _outcome(q1, {**polarity, "cv_accuracy": right})
+    assert outcome == "correct" and "ranged from" in message
+    assert _outcome(q1, {**polarity, "cv_accuracy": np.float64(right)})[0] == "correct"
+
+
+def test_q1_other_stratified_shuffles_are_accepted(polarity):
+    for cv in (StratifiedKFold(5, shuffle=True, random_state=3), StratifiedKFold(5)):
+        outcome, message = _outcome(q1, {**polarity, "cv_accuracy": _cv(polarity, cv).mean()})
+        assert outcome == "correct", message
+
+
+@pytest.mark.parametrize(
+    "mistake, words",
+    [
+        ("training", "the sentences the model was trained on"),
+        ("kfold", "plain KFold without shuffling"),
+        ("percent", "not a percentage"),
+        ("folds", "one per fold; give their mean"),
+        ("std", "spread (standard deviation)"),
+        ("tiny", "far below the 0.5 of guessing"),
+        ("wrong", "not what stratified 5-fold cross-validation"),
+    ],
+)
+def test_q1_typical_mistakes(polarity, mistake, words):
+    right = _cv(polarity, StratifiedKFold(5, shuffle=True, random_state=0))
+    if mistake == "training":
+        model = polarity["pipeline"].fit(polarity["sentences"], polarity["labels"])
+        value = model.score(polarity["sentences"], polarity["labels"])
+    elif mistake == "kfold":
+        value = _cv(polarity, KFold(5)).mean()
+    elif mistake == "percent":
+        value = 100 * right.mean()
+    elif mistake == "folds":
+        value = right
+    elif mistake == "std":
+        value = right.std()
+    elif mistake == "tiny":
+        value = 0.1
+    else:
+        value = 0.95
+    outcome, message = _outcome(q1, {**polarity, "cv_accuracy": value})
+    assert outcome == "incorrect" and words in message
+    assert f"{right.mean():.3f}" not in message  # never the answer
+
+
+def test_q1_blank_and_missing(polarity):
+    assert _outcome(q1, {**polarity, "cv_accuracy": ____})[0] == "not attempted"
+    assert _outcome(q1, {"cv_accuracy": 0.5})[0] == "not attempted"
+
+
+# ---------------------------------------------------------------------------- q2
+
+
+def right_average(tokens, vectors):
+    known = [vectors[w] for w in tokens if w in vectors]
+    return np.mean(known, axis=0) if known else np.zeros(vectors.vector_size)
+
+
+def test_q2_right_answers_pass():
+    assert _outcome(q2, {"average_vector": right_average})[0] == "correct"
+
+    def with_a_loop(tokens, vectors):
+        total, count = np.zeros(vectors.vector_size), 0
+        for word in tokens:
+            if word in vectors:
+                total += vectors[word]
+                count += 1
+        return total / max(count, 1)
+
+    assert _outcome(q2, {"average_vector": with_a_loop})[0] == "correct"
+
+
+def test_q2_blank_function_is_not_attempted():
+    def average_vector(tokens, vectors):
+        """Stub."""
+        return ____
+
+    outcome, message = _outcome(q2, {"average_vector": average_vector})
+    assert outcome == "not attempted" and "still returns ____" in message
+    assert _outcome(q2, {"average_vector": ____})[0] == "not attempted"
+
+
+def _zeros_for_unknown(tokens, vectors):
+    return np.mean([vectors[w] if w in vectors else np.zeros(vectors.vector_size) for w in tokens], axis=0) \
+        if tokens else np.zeros(vectors.vector_size)
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (lambda t, v: np.sum([v[w] for w in t if w in v], axis=0) if any(w in v for w in t)
+         else np.zeros(v.vector_size), "*sum* of the vectors"),
+        (_zeros_for_unknown, "counts the unknown word 'xyzzy' as a zero vector"),
+        (lambda t, v: right_average(list(dict.fromkeys(t)), v), "appears twice"),
+        (lambda t, v: np.mean([v[w] for w in t if w in v], axis=0), "returned NaN"),
+        (lambda t, v: np.mean([v[w] for w in t], axis=0), "raised KeyError"),
+        (lambda t, v: np.array([v[w] for w in t if w in v]), "shape"),
+        (lambda t, v: right_average(t, v) if any(w in v for w in t) else np.array([]), "empty array"),
+        (lambda t, v: right_average(t, v) if any(w in v for w in t) else np.ones(v.vector_size),
+         "should be all zeros"),
+        (lambda t, v: "a vector", "array of numbers"),
+    ],
+)
+def test_q2_typical_mistakes(wrong, words):
+    import warnings
+
+    with warnings.catch_warnings():  # the NaN mistake warns about an empty mean
+        warnings.simplefilter("ignore", RuntimeWarning)
+        outcome, message = _outcome(q2, {"average_vector": wrong})
+    assert outcome == "incorrect", message
+    assert words in message
+    assert "`average_vector(" in message
+
+
+# ---------------------------------------------------------------------------- q3
+
+
+@pytest.fixture(scope="module")
+def sevens():
+    _, labels = load_digits()
+    return labels == 7
+
+
+def test_q3_right_answers_pass(sevens):
+    for value in (max(sevens.mean(), 1 - sevens.mean()), float(np.mean(~sevens)), np.mean(sevens == False)):  # noqa: E712
+        assert _outcome(q3, {"is_seven": sevens, "majority_accuracy": value})[0] == "correct"
+
+
+@pytest.mark.parametrize(
+    "how, words",
+    [
+        (lambda y: y.mean(), "share of the *rarer* class"),
+        (lambda y: float((~y).sum()), "a count of images"),
+        (lambda y: 100 * (~y).mean(), "percentage"),
+        (lambda y: 0.5, "chance level of a *balanced*"),
+        (lambda y: 0.8, "not the accuracy of always predicting"),
+        (lambda y: "0.9", "single number"),
+    ],
+)
+def test_q3_typical_mistakes(sevens, how, words):
+    outcome, message = _outcome(q3, {"is_seven": sevens, "majority_accuracy": how(sevens)})
+    assert outcome == "incorrect" and words in message
+    assert f"{(~sevens).mean():.3f}" not in message and f"{(~sevens).mean():.4g}" not in message
+
+
+# ---------------------------------------------------------------------------- q4
+
+
+@pytest.fixture(scope="module")
+def gru_context():
+    torch.manual_seed(0)
+    return {"gru": nn.GRU(input_size=8, hidden_size=5, batch_first=True), "batch": torch.randn(3, 7, 8)}
+
+
+def test_q4_right_answers_pass(gru_context):
+    ns = {**gru_context, "output_shape": (3, 7, 5), "hidden_shape": (1, 3, 5)}
+    assert _outcome(q4, ns)[0] == "correct"
+    ns = {**gru_context, "output_shape": [3, 7, 5], "hidden_shape": torch.Size([1, 3, 5])}
+    assert _outcome(q4, ns)[0] == "correct"
+
+
+@pytest.mark.parametrize(
+    "output_shape, hidden_shape, words",
+    [
+        ((1, 3, 5), (3, 7, 5), "swapped"),
+        ((7, 3, 5), (1, 3, 5), "puts time first"),
+        ((3, 7, 8), (1, 3, 5), "size of the input vectors"),
+        ((3, 5), (1, 3, 5), "has two dimensions"),
+        ((3, 7, 5), (3, 5), "leaves out the first dimension"),
+        ((3, 7, 5), (3, 1, 5), "always (layers, batch, hidden)"),
+        ((3, 7, 5), (1, 7, 5), "only the *last* hidden state"),
+        ((3, 7, 5), (2, 3, 5), "not the shape of the GRU's last hidden state"),
+        ("3, 7, 5", (1, 3, 5), "tuple of integers"),
+        (torch.zeros(3, 7, 5), (1, 3, 5), "give its shape as a tuple"),
+    ],
+)
+def test_q4_typical_mistakes(gru_context, output_shape, hidden_shape, words):
+    ns = {**gru_context, "output_shape": output_shape, "hidden_shape": hidden_shape}
+    outcome, message = _outcome(q4, ns)
+    assert outcome == "incorrect" and words in message
+
+
+def test_q4_blanks(gru_context):
+    ns = {**gru_context, "output_shape": ____, "hidden_shape": (1, 3, 5)}
+    outcome, message = _outcome(q4, ns)
+    assert outcome == "not attempted" and "`output_shape`" in message

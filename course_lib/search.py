@@ -8,7 +8,9 @@ How :func:`top_k` works
 -----------------------
 The corpus is processed in blocks of :data:`CORPUS_BLOCK` rows and the queries in
 blocks of :data:`QUERY_BLOCK` rows, so the extra memory is one score block (plus the
-k best so far per query), never the whole ``n_q x n`` score matrix. Each block of scores
+k best so far per query), never the whole ``n_q x n`` score matrix. With few queries
+the corpus blocks grow, within the same memory bound, so that one query at a time
+(as a search service answers) is not dominated by per-block Python steps. Each block of scores
 is one BLAS matrix product (``numpy @``, in float32 when the inputs are float32). A
 query keeps its k best (score, index) pairs so far; because corpus blocks arrive in
 index order, a later row enters the list only if it scores *strictly* better than the
@@ -314,11 +316,19 @@ def _search(
     best_s = np.full((n_q, k), -np.inf, dtype=dtype)
     best_i = np.full((n_q, k), -1, dtype=np.intp)
     q_block = max(1, min(QUERY_BLOCK, n_q))
+    # Fewer queries leave room for wider corpus blocks: fewer Python-level steps, while
+    # neither the score block nor a converted corpus block exceeds QUERY_BLOCK * CORPUS_BLOCK
+    # values. The first block stays narrow: it sets each query's k-th best score, so
+    # that in the wide blocks after it only a few scores pass the comparison.
+    budget = QUERY_BLOCK * CORPUS_BLOCK
+    wide = min(budget // q_block, budget // max(1, c.shape[1]))
     c_block = max(1, min(CORPUS_BLOCK, n))
+    wide_block = max(c_block, min(wide, n))
     # One buffer for every score block: no fresh pages to fault in per block.
-    buffer = np.empty(q_block * c_block, dtype=dtype)
-    for start in range(0, n, c_block):
-        cb, cc = _prepare_corpus_block(c, start, min(start + c_block, n), metric, dtype)
+    buffer = np.empty(q_block * wide_block, dtype=dtype)
+    starts = [0, *range(c_block, n, wide_block)]
+    for start, stop in zip(starts, [*starts[1:], n]):
+        cb, cc = _prepare_corpus_block(c, start, stop, metric, dtype)
         for q0 in range(0, n_q, q_block):
             q1 = min(q0 + q_block, n_q)
             scores = buffer[: (q1 - q0) * cb.shape[0]].reshape(q1 - q0, cb.shape[0])

@@ -41,6 +41,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+
+from course_lib._utils import check_int
 from course_lib.search import recall_at_k, top_k
 
 __all__ = [
@@ -114,16 +116,16 @@ def clustered_vectors(
     >>> bool(np.allclose(np.linalg.norm(queries, axis=1), 1))
     True
     """
-    n = _check_int(n, "n", 1)
-    dim = _check_int(dim, "dim", 1)
-    n_clusters = _check_int(n_clusters, "n_clusters", 1)
-    intrinsic_dim = _check_int(intrinsic_dim, "intrinsic_dim", 1)
+    n = check_int(n, "n", 1)
+    dim = check_int(dim, "dim", 1)
+    n_clusters = check_int(n_clusters, "n_clusters", 1)
+    intrinsic_dim = check_int(intrinsic_dim, "intrinsic_dim", 1)
     if intrinsic_dim > dim:
         raise ValueError(f"intrinsic_dim must be at most dim ({dim}), got {intrinsic_dim}")
     spread = _check_float(spread, "spread")
     noise = _check_float(noise, "noise")
-    seed = _check_int(seed, "seed", 0)
-    centres_seed = seed if centres_seed is None else _check_int(centres_seed, "centres_seed", 0)
+    seed = check_int(seed, "seed", 0)
+    centres_seed = seed if centres_seed is None else check_int(centres_seed, "centres_seed", 0)
     structure = np.random.default_rng(centres_seed)
     centres = structure.standard_normal((n_clusters, intrinsic_dim))
     mapping = structure.standard_normal((intrinsic_dim, dim)) / np.sqrt(intrinsic_dim)
@@ -330,14 +332,14 @@ def benchmark_index(
     q = np.ascontiguousarray(np.asarray(queries, dtype=np.float32))
     if q.ndim != 2 or len(q) == 0:
         raise ValueError(f"queries must be a non-empty 2-D array (n_q, d), got shape {q.shape}")
-    k = _check_int(k, "k", 1)
+    k = check_int(k, "k", 1)
     truth = np.asarray(truth)
     if truth.ndim != 2 or truth.shape[0] != len(q) or truth.shape[1] < k:
         raise ValueError(
             f"truth must have one row per query and at least k={k} columns: shape ({len(q)}, >= {k}), "
             f"got {truth.shape}"
         )
-    repeats = _check_int(repeats, "repeats", 1)
+    repeats = check_int(repeats, "repeats", 1)
     settings = _settings(search_params)
     start = time.perf_counter()
     index = build_fn()
@@ -521,12 +523,6 @@ def _by_name(results: Sequence[BenchmarkResult]) -> dict[str, list[BenchmarkResu
 
 
 # ----------------------------------------------------------------------------- validation
-
-
-def _check_int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def _check_float(value: Any, name: str) -> float:

@@ -27,6 +27,8 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from course_lib._utils import check_int
+
 __all__ = [
     "CVResult",
     "average_word_vectors",
@@ -64,12 +66,6 @@ class CVResult(NamedTuple):
 
 
 # ----------------------------------------------------------------------------- validation
-
-
-def _check_int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def _check_labels(X: Any, y: Any) -> np.ndarray:
@@ -159,9 +155,9 @@ def cross_validated_accuracy(
 
     labels = _check_labels(X, y)
     _check_model(model)
-    folds = _check_int(folds, "folds", 2)
-    repeats = _check_int(repeats, "repeats", 1)
-    seed = _check_int(seed, "seed", 0)
+    folds = check_int(folds, "folds", 2)
+    repeats = check_int(repeats, "repeats", 1)
+    seed = check_int(seed, "seed", 0)
     _, counts = np.unique(labels, return_counts=True)
     if len(counts) < 2:
         raise ValueError("y must hold at least two classes to measure a classifier")
@@ -223,9 +219,9 @@ def few_label_accuracy(
 
     labels = _check_labels(X, y)
     _check_model(model)
-    per_class = _check_int(per_class, "per_class", 1)
-    repeats = _check_int(repeats, "repeats", 1)
-    seed = _check_int(seed, "seed", 0)
+    per_class = check_int(per_class, "per_class", 1)
+    repeats = check_int(repeats, "repeats", 1)
+    seed = check_int(seed, "seed", 0)
     classes, counts = np.unique(labels, return_counts=True)
     if per_class >= counts.min():
         raise ValueError(
@@ -289,8 +285,8 @@ def bag_of_words_pipeline(
         raise ValueError(f"kind must be one of {', '.join(map(repr, BAG_OF_WORDS_KINDS))}, got {kind!r}")
     if isinstance(C, bool) or not isinstance(C, (int, float, np.integer, np.floating)) or not C > 0:
         raise ValueError(f"C must be a positive number, got {C!r}")
-    min_df = _check_int(min_df, "min_df", 1)
-    max_iter = _check_int(max_iter, "max_iter", 1)
+    min_df = check_int(min_df, "min_df", 1)
+    max_iter = check_int(max_iter, "max_iter", 1)
     if (not isinstance(ngram_range, tuple) or len(ngram_range) != 2
             or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in ngram_range)
             or not 1 <= ngram_range[0] <= ngram_range[1]):
@@ -344,7 +340,7 @@ def average_word_vectors(tokens_list: Iterable[Sequence[str]], keyed_vectors: An
         dim = len(np.asarray(next(iter(keyed_vectors.values()))).ravel())
     if dim is None:
         raise ValueError("dim is needed: keyed_vectors has no vector_size and no vector to read it from")
-    dim = _check_int(dim, "dim", 1)
+    dim = check_int(dim, "dim", 1)
     rows = []
     for i, tokens in enumerate(tokens_list):
         if isinstance(tokens, str):
@@ -385,7 +381,7 @@ def format_cv_table(
     """
     if not results:
         raise ValueError("results is empty: pass {row name: {column name: CVResult}}")
-    digits = _check_int(digits, "digits", 0)
+    digits = check_int(digits, "digits", 0)
     columns: list[str] = []
     for row in results.values():
         for name in row:

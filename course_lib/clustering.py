@@ -16,20 +16,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from course_lib._utils import as_matrix, is_integer
+
 __all__ = ["choose_k", "cluster_scores", "scores_table", "top_terms"]
-
-
-def _as_matrix(X: Any, name: str = "X") -> np.ndarray:
-    if hasattr(X, "detach"):  # a torch tensor
-        X = X.detach().cpu().numpy()
-    array = np.asarray(X)
-    if array.dtype.kind not in "fiu" or array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array of numbers, one row per item; got {array.dtype} "
-                         f"of shape {array.shape}")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity")
-    return array
 
 
 def _as_labels(labels: Any, name: str, n: int | None = None) -> np.ndarray:
@@ -77,7 +66,7 @@ def cluster_scores(labels_true: Any, labels_pred: Any, X: Any = None) -> dict[st
     n_clusters = len(np.unique(pred[clustered]))
     silhouette = float("nan")
     if X is not None:
-        x = _as_matrix(X)
+        x = as_matrix(X, "X")
         if len(x) != len(truth):
             raise ValueError(f"X must have one row per label ({len(truth)}), got {len(x)} rows")
         if 2 <= n_clusters < clustered.sum():
@@ -146,16 +135,16 @@ def choose_k(X: Any, ks: Sequence[int], seed: int = 0, n_init: int = 4) -> dict[
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
-    x = _as_matrix(X)
+    x = as_matrix(X, "X")
     ks = [ks] if isinstance(ks, (int, np.integer)) else list(ks)
     if not ks:
         raise ValueError("ks must hold at least one k")
     for k in ks:
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k < len(x):
+        if not is_integer(k) or not 2 <= k < len(x):
             raise ValueError(f"ks must hold integers between 2 and n - 1 ({len(x) - 1}), got {k!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(n_init, bool) or not isinstance(n_init, (int, np.integer)) or n_init < 1:
+    if not is_integer(n_init) or n_init < 1:
         raise ValueError(f"n_init must be a positive integer, got {n_init!r}")
     from threadpoolctl import threadpool_limits
 
@@ -197,12 +186,12 @@ def top_terms(weights: Any, terms: Sequence[str], clusters: Any, n: int = 8) -> 
     """
     import scipy.sparse as sp
 
-    matrix = sp.csr_matrix(weights) if sp.issparse(weights) else _as_matrix(weights, "weights")
+    matrix = sp.csr_matrix(weights) if sp.issparse(weights) else as_matrix(weights, "weights")
     terms = list(terms)
     if matrix.shape[1] != len(terms):
         raise ValueError(f"terms must name every column of weights ({matrix.shape[1]}), got {len(terms)}")
     labels = _as_labels(clusters, "clusters", matrix.shape[0])
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(terms):
+    if not is_integer(n) or not 1 <= n <= len(terms):
         raise ValueError(f"n must be an integer between 1 and the number of terms ({len(terms)}), got {n!r}")
     names = {}
     for c in np.unique(labels[labels != -1]):

@@ -32,6 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from course_lib._utils import is_integer
+
+
 if TYPE_CHECKING:  # imported lazily: torch and transformers take seconds to import
     import torch
     from gensim.models import KeyedVectors
@@ -237,7 +240,7 @@ def hidden_states(text: str) -> tuple[list[str], np.ndarray]:
 
 
 def _check_layer(layer: Any) -> int:
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
+    if not is_integer(layer) \
             or not -(NUM_LAYERS + 1) <= layer <= NUM_LAYERS:
         raise ValueError(
             f"layer must be an integer from 0 (embedding layer) to {NUM_LAYERS} (last layer), "
@@ -299,7 +302,7 @@ def word_in_context(text: str, word: str, layer: int = -1, occurrence: int = 0) 
     layer = _check_layer(layer)
     if not isinstance(word, str) or not word.strip() or len(word.split()) != 1:
         raise ValueError(f"word must be a single word such as 'bank', got {word!r}")
-    if isinstance(occurrence, bool) or not isinstance(occurrence, (int, np.integer)) or occurrence < 0:
+    if not is_integer(occurrence) or occurrence < 0:
         raise ValueError(f"occurrence must be a non-negative integer, got {occurrence!r}")
     tokenizer, _ = load_tokenizer_and_model()
     pieces = tokenizer.tokenize(word)
@@ -385,7 +388,7 @@ def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool 
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise ValueError(f"texts must hold strings, but texts[{i}] is a {type(text).__name__}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     encoder = load_encoder()
     return encoder.encode(list(texts), batch_size=int(batch_size), show_progress_bar=bool(progress),

@@ -20,6 +20,8 @@ from typing import Mapping
 
 import numpy as np
 
+from course_lib._utils import as_matrix, check_int, is_integer, unit_rows
+
 __all__ = [
     "METRICS",
     "cluster_agreement",
@@ -32,23 +34,6 @@ __all__ = [
 
 #: Similarities these scores understand.
 METRICS = ("cosine", "euclidean")
-
-
-def _as_matrix(x, name: str, min_rows: int = 2) -> np.ndarray:
-    if hasattr(x, "detach"):  # a torch tensor
-        x = x.detach().cpu().numpy()
-    array = np.asarray(x)
-    if array.dtype.kind not in "fiu":
-        raise ValueError(f"{name} must hold numbers, got dtype {array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, one row per item (n, dims); got shape {array.shape}")
-    if len(array) < min_rows:
-        raise ValueError(f"{name} needs at least {min_rows} row{'s' if min_rows > 1 else ''}, got {len(array)}")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        row = int(np.argwhere(~np.isfinite(array))[0, 0])
-        raise ValueError(f"{name} contains NaN or infinity (row {row})")
-    return array
 
 
 def _as_label_array(labels, n: int, name: str = "labels") -> np.ndarray:
@@ -66,23 +51,11 @@ def _check_metric(metric) -> str:
     return metric
 
 
-def _check_k(k, limit: int, name: str = "k") -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= limit:
-        raise ValueError(f"{name} must be an integer between 1 and {limit}, got {k!r}")
-    return int(k)
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    # An all-zero row (a ReLU layer can output one) stays zero: similarity 0 to everything.
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms > 0, norms, 1.0)
-
-
 def _search(queries: np.ndarray, corpus: np.ndarray, k: int, metric: str) -> np.ndarray:
     from course_lib.search import top_k
 
     if metric == "cosine":
-        indices, _ = top_k(_unit_rows(queries), _unit_rows(corpus), k, metric="dot")
+        indices, _ = top_k(unit_rows(queries), unit_rows(corpus), k, metric="dot")
     else:
         indices, _ = top_k(queries, corpus, k, metric="euclidean")
     return np.asarray(indices, dtype=np.int64)
@@ -110,8 +83,8 @@ def nearest_neighbours(embeddings, k: int = 10, metric: str = "cosine") -> np.nd
     >>> nearest_neighbours([[0.0, 1.0], [0.1, 1.0], [1.0, 0.0]], k=1, metric="euclidean").ravel().tolist()
     [1, 0, 1]
     """
-    x = _as_matrix(embeddings, "embeddings")
-    k = _check_k(k, len(x) - 1)
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
+    k = check_int(k, "k", 1, len(x) - 1)
     _check_metric(metric)
     found = _search(x, x, k + 1, metric)
     own = found == np.arange(len(x))[:, None]
@@ -178,22 +151,22 @@ def knn_accuracy(
     >>> knn_accuracy(x, [0, 0, 0, 1, 1, 1], k=1, queries=[[1, 9]], query_labels=[1])
     0.0
     """
-    x = _as_matrix(embeddings, "embeddings")
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = _as_label_array(labels, len(x))
     _check_metric(metric)
     if queries is None:
         if query_labels is not None:
             raise ValueError("query_labels was given without queries; pass both, or neither for leave-one-out")
-        k = _check_k(k, len(x) - 1)
+        k = check_int(k, "k", 1, len(x) - 1)
         return _knn_score(nearest_neighbours(x, k, metric), y, y)
     else:
         if query_labels is None:
             raise ValueError("queries needs query_labels, the true class of each query")
-        q = _as_matrix(queries, "queries", min_rows=1)
+        q = as_matrix(queries, "queries")
         if q.shape[1] != x.shape[1]:
             raise ValueError(f"queries have {q.shape[1]} dimensions but embeddings have {x.shape[1]}")
         truth = _as_label_array(query_labels, len(q), "query_labels")
-        k = _check_k(k, len(x))
+        k = check_int(k, "k", 1, len(x))
         return _knn_score(_search(q, x, k, metric), y, truth)
 
 
@@ -234,9 +207,9 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     >>> round(label_recall_at_k(x, [0, 1, 0, 1, 0, 1], k=2, metric="euclidean"), 3)  # labels unlike the geometry
     0.333
     """
-    x = _as_matrix(embeddings, "embeddings")
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = _as_label_array(labels, len(x))
-    k = _check_k(k, len(x) - 1)
+    k = check_int(k, "k", 1, len(x) - 1)
     _check_metric(metric)
     _recall_score(None, y, k)  # fails early when no item has a class-mate
     return _recall_score(nearest_neighbours(x, k, metric), y, k)
@@ -297,16 +270,16 @@ def cluster_agreement(
     from sklearn.metrics import adjusted_rand_score
     from threadpoolctl import threadpool_limits
 
-    x = _as_matrix(embeddings, "embeddings")
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = _as_label_array(labels, len(x))
     _check_metric(metric)
     n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
-    n_clusters = _check_k(n_clusters, len(x), "n_clusters")
-    n_init = _check_k(n_init, 1000, "n_init")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    n_clusters = check_int(n_clusters, "n_clusters", 1, len(x))
+    n_init = check_int(n_init, "n_init", 1, 1000)
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if metric == "cosine":
-        x = _unit_rows(x)
+        x = unit_rows(x)
     # One OpenMP thread: the clusters then come out the same on every machine, whatever
     # its number of cores (each cluster's sum is otherwise split across threads), and a
     # busy machine does not stall waiting for a second thread. It is also faster here.
@@ -361,13 +334,13 @@ def evaluate_embeddings(
     results: dict[str, dict[str, float]] = {}
     n = None
     for name, value in items.items():
-        x = _as_matrix(value, f"embeddings[{name!r}]")
+        x = as_matrix(value, f"embeddings[{name!r}]", min_rows=2)
         if n is not None and len(x) != n:
             raise ValueError(f"embeddings[{name!r}] has {len(x)} rows but the first representation has {n}")
         n = len(x)
         y = _as_label_array(labels, n)
-        k = _check_k(k, n - 1)
-        recall_k = _check_k(recall_k, n - 1, "recall_k")
+        k = check_int(k, "k", 1, n - 1)
+        recall_k = check_int(recall_k, "recall_k", 1, n - 1)
         # One search serves both scores: the first k of the best max(k, recall_k) are the best k.
         neighbours = nearest_neighbours(x, max(k, recall_k), metric)
         results[str(name)] = {

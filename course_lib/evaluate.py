@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from course_lib._utils import is_integer
+
 __all__ = ["AnalogyResult", "analogy_accuracy", "word_similarity"]
 
 
@@ -294,7 +296,7 @@ def analogy_accuracy(
         raise ValueError(f"restrict_vocab must be None or a positive integer, got {restrict_vocab!r}")
     if not isinstance(case_insensitive, bool):
         raise ValueError(f"case_insensitive must be True or False, got {case_insensitive!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     names, matrix = _ordered_vectors(vectors, words)
     sections = _read_questions(questions)

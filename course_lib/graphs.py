@@ -27,7 +27,10 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
+
 from numba import njit, prange
+
+from course_lib._utils import check_int, is_integer
 
 __all__ = [
     "EdgeSplit",
@@ -394,12 +397,6 @@ def _to_csr(G: nx.Graph) -> _CSR:
 # --------------------------------------------------------------------------------------
 
 
-def _check_count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def _check_bias(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -412,7 +409,7 @@ def _check_bias(value: Any, name: str) -> float:
 def _base_seed(seed: Any) -> np.uint64:
     if seed is None:
         return np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0]
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
     return np.random.SeedSequence(int(seed)).generate_state(1, dtype=np.uint64)[0]
 
@@ -421,11 +418,11 @@ class _Walker:
     """Validated arguments and the graph's tables; fills chunks of walks on demand."""
 
     def __init__(self, G, num_walks, walk_length, p, q, seed, workers):
-        self.num_walks = _check_count(num_walks, "num_walks")
-        self.walk_length = _check_count(walk_length, "walk_length")
+        self.num_walks = check_int(num_walks, "num_walks", 1)
+        self.walk_length = check_int(walk_length, "walk_length", 1)
         p = _check_bias(p, "p")
         q = _check_bias(q, "q")
-        self.workers = _check_count(workers, "workers")
+        self.workers = check_int(workers, "workers", 1)
         base = _base_seed(seed)
         csr = _to_csr(G)
         self.nodes = csr.nodes
@@ -659,10 +656,10 @@ def node2vec_embedding(
     """
     from gensim.models import Word2Vec
 
-    dim = _check_count(dim, "dim")
-    window = _check_count(window, "window")
-    epochs = _check_count(epochs, "epochs")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    dim = check_int(dim, "dim", 1)
+    window = check_int(window, "window", 1)
+    epochs = check_int(epochs, "epochs", 1)
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     for key in ("vector_size", "workers", "seed", "sentences", "corpus_file", "min_count"):
         if key in word2vec_kwargs:
@@ -736,7 +733,7 @@ def spectral_embedding(G: nx.Graph, dim: int = 2) -> np.ndarray:
     if G.is_directed():
         raise ValueError("G must be undirected for spectral_embedding; use G.to_undirected()")
     n = G.number_of_nodes()
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 1 <= dim <= n - 1:
+    if not is_integer(dim) or not 1 <= dim <= n - 1:
         raise ValueError(f"dim must be an integer between 1 and len(G) - 1 = {n - 1}, got {dim!r}")
     csr = _to_csr(G)
     A = sp.csr_array((csr.weights, csr.indices, csr.indptr), shape=(n, n))
@@ -858,7 +855,7 @@ def train_test_edge_split(
         raise ValueError(
             f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}"
         )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     rng = np.random.default_rng(int(seed))
     nodes = list(G.nodes)

@@ -21,6 +21,8 @@ from typing import Iterator, Mapping
 
 import numpy as np
 
+from course_lib._utils import as_matrix, check_int, is_integer
+
 __all__ = [
     "PKSampler",
     "average_precision",
@@ -28,12 +30,6 @@ __all__ = [
     "mean_average_precision",
     "retrieval_metrics",
 ]
-
-
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class PKSampler:
@@ -72,12 +68,12 @@ class PKSampler:
         y = np.asarray(labels)
         if y.ndim != 1 or len(y) == 0:
             raise ValueError(f"labels must be a non-empty 1-D array, one class per example; got shape {y.shape}")
-        self.per_class = _check_positive_int(per_class, "per_class")
+        self.per_class = check_int(per_class, "per_class", 1)
         if self.per_class < 2:
             raise ValueError("per_class must be at least 2, so that every anchor has a positive in its batch")
-        self.classes_per_batch = _check_positive_int(classes_per_batch, "classes_per_batch")
-        self.batches = _check_positive_int(batches, "batches")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        self.classes_per_batch = check_int(classes_per_batch, "classes_per_batch", 1)
+        self.batches = check_int(batches, "batches", 1)
+        if not is_integer(seed) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         classes, counts = np.unique(y, return_counts=True)
         usable = classes[counts >= self.per_class]
@@ -155,9 +151,9 @@ def mean_average_precision(embeddings, labels, metric: str = "cosine") -> float:
     >>> mean_average_precision(x, [0, 0, 1, 1], metric="euclidean")
     1.0
     """
-    from course_lib.embedding_metrics import _as_label_array, _as_matrix, nearest_neighbours
+    from course_lib.embedding_metrics import _as_label_array, nearest_neighbours
 
-    x = _as_matrix(embeddings, "embeddings")
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = _as_label_array(labels, len(x))
     ranked = nearest_neighbours(x, k=len(x) - 1, metric=metric)  # validates metric
     relevant = y[ranked] == y[:, None]

@@ -11,6 +11,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from course_lib._utils import is_integer
+
 __all__ = ["show_images", "scatter_2d"]
 
 
@@ -102,7 +104,7 @@ def show_images(
         raise ValueError("images must hold at least one image, got none")
     if not np.all(np.isfinite(array)):
         raise ValueError("images must not contain NaN or infinite values")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+    if not is_integer(ncols) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     if titles is not None:
         if isinstance(titles, str):

@@ -12,25 +12,12 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from course_lib._utils import as_matrix, is_integer
+
 __all__ = ["METHODS", "project", "trustworthiness_table"]
 
 #: The methods :func:`project` knows, with the name of their key parameter.
 METHODS: Mapping[str, str | None] = {"PCA": None, "t-SNE": "perplexity", "UMAP": "n_neighbors"}
-
-
-def _as_matrix(X: Any, name: str = "X", min_rows: int = 4) -> np.ndarray:
-    if hasattr(X, "detach"):  # a torch tensor
-        X = X.detach().cpu().numpy()
-    array = np.asarray(X)
-    if array.dtype.kind not in "fiu" or array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array of numbers, one row per point; got {array.dtype} "
-                         f"of shape {array.shape}")
-    if len(array) < min_rows:
-        raise ValueError(f"{name} needs at least {min_rows} rows for a map, got {len(array)}")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity (row {int(np.argwhere(~np.isfinite(array))[0, 0])})")
-    return array
 
 
 def _method_name(method: Any) -> str:
@@ -71,8 +58,8 @@ def project(X: Any, method: str = "PCA", seed: int = 0, **params: Any) -> np.nda
     True
     """
     method = _method_name(method)
-    x = _as_matrix(X)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+    x = as_matrix(X, "X", min_rows=4, rows_for=" for a map")
+    if not is_integer(seed) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be an integer between 0 and 2**32 - 1, got {seed!r}")
     for key in ("n_components", "random_state"):
         if key in params:
@@ -102,7 +89,7 @@ def project(X: Any, method: str = "PCA", seed: int = 0, **params: Any) -> np.nda
     import umap
 
     n_neighbors = params.pop("n_neighbors", 15)
-    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, (int, np.integer)) \
+    if not is_integer(n_neighbors) \
             or not 2 <= n_neighbors < n:
         raise ValueError(f"n_neighbors must be an integer between 2 and n - 1 ({n - 1}), got {n_neighbors!r}")
     # n_jobs=1 with a seed: umap-learn is reproducible only single-threaded (and warns otherwise).
@@ -148,20 +135,20 @@ def trustworthiness_table(
     """
     from sklearn.manifold import trustworthiness
 
-    x = _as_matrix(X)
+    x = as_matrix(X, "X", min_rows=4, rows_for=" for a map")
     if not isinstance(maps, Mapping) or not maps:
         raise ValueError("maps must be a non-empty dict {name: array of shape (n, 2)}")
     ks = list(n_neighbors) if not isinstance(n_neighbors, (int, np.integer)) else [n_neighbors]
     if not ks:
         raise ValueError("n_neighbors must hold at least one k")
     for k in ks:
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < len(x) / 2:
+        if not is_integer(k) or not 1 <= k < len(x) / 2:
             raise ValueError(f"n_neighbors must hold integers between 1 and n / 2 ({len(x) / 2:g}), got {k!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
         raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
     rows = []
     for name, points in maps.items():
-        y = _as_matrix(points, f"maps[{name!r}]")
+        y = as_matrix(points, f"maps[{name!r}]", min_rows=4, rows_for=" for a map")
         if y.shape != (len(x), 2):
             raise ValueError(f"maps[{name!r}] must have shape ({len(x)}, 2), one 2-D point per row of X; "
                              f"got {y.shape}")

@@ -9,6 +9,9 @@ import random
 
 import numpy as np
 
+from course_lib._utils import is_integer
+
+
 #: Threads torch may use. Pinned (not "all cores") because floating-point sums are
 #: reduced in a different order with a different thread count, which changes the last
 #: digits of results; two threads keep lessons quick on a 2-core Binder or laptop.
@@ -31,7 +34,7 @@ def set_seed(seed: int = 0) -> None:
     >>> a == np.random.rand()
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(int(seed))
     np.random.seed(int(seed))
@@ -83,7 +86,7 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     --------
     >>> setup(seed=0)
     """
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+    if not is_integer(threads) or threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
     set_seed(seed)
     # Hugging Face libraries must never try the network: the course's models are packaged.

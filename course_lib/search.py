@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib._utils import is_integer
+
+
 #: Query rows per block. With :data:`CORPUS_BLOCK` this bounds the score block, and so
 #: the extra memory, to ``QUERY_BLOCK * CORPUS_BLOCK`` floats (16 MiB in float32).
 QUERY_BLOCK = 1024
@@ -135,7 +138,7 @@ def recall_at_k(found, truth, k: int) -> float:
     >>> recall_at_k([7, 8], [8, 1], k=1)
     0.0
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+    if not is_integer(k) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
     f = _as_index_array(found, "found")
     t = _as_index_array(truth, "truth")
@@ -214,7 +217,7 @@ def _check_shapes(q: np.ndarray, c: np.ndarray) -> None:
 
 
 def _check_k(k, n: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
+    if not is_integer(k) or not 1 <= k <= n:
         raise ValueError(
             f"k must be an integer from 1 to {n} (the number of corpus rows), got {k!r}"
         )

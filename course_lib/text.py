@@ -22,7 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Union
 
 import numpy as np
+
 import scipy.sparse as sp
+
+from course_lib._utils import is_integer
 
 __all__ = [
     "Vocabulary",
@@ -66,9 +69,9 @@ def tokenize(text: str, lowercase: bool = True, min_len: int = 2, max_len: int =
     """
     if not isinstance(text, str):
         raise ValueError(f"text must be a str, got {type(text).__name__}")
-    if isinstance(min_len, bool) or not isinstance(min_len, (int, np.integer)) or min_len < 1:
+    if not is_integer(min_len) or min_len < 1:
         raise ValueError(f"min_len must be a positive integer, got {min_len!r}")
-    if isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer)) or max_len < min_len:
+    if not is_integer(max_len) or max_len < min_len:
         raise ValueError(f"max_len must be an integer >= min_len ({min_len}), got {max_len!r}")
     if lowercase:
         text = text.lower()
@@ -185,9 +188,9 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 5, max_size
     (('a', 'rose'), [3, 2])
     """
     sentences = _check_sentences(sentences)
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
+    if not is_integer(min_count) or min_count < 1:
         raise ValueError(f"min_count must be a positive integer, got {min_count!r}")
-    if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer))
+    if max_size is not None and (not is_integer(max_size)
                                  or max_size < 1):
         raise ValueError(f"max_size must be None or a positive integer, got {max_size!r}")
     counter: Counter[str] = Counter()
@@ -243,7 +246,7 @@ def cooccurrence_matrix(
     sentences = _check_sentences(sentences)
     if not isinstance(vocab, Vocabulary):
         raise ValueError(f"vocab must be a Vocabulary (from build_vocab), got {type(vocab).__name__}")
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+    if not is_integer(window) or window < 1:
         raise ValueError(f"window must be a positive integer, got {window!r}")
     if weighting not in _WEIGHTINGS:
         raise ValueError(f"weighting must be one of {_WEIGHTINGS}, got {weighting!r}")
@@ -377,13 +380,13 @@ def truncated_svd(
     if matrix.ndim != 2:
         raise ValueError(f"matrix must be 2-D, got {matrix.ndim} dimensions")
     m, n = matrix.shape
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < min(m, n):
+    if not is_integer(k) or not 1 <= k < min(m, n):
         raise ValueError(f"k must be an integer with 1 <= k < min(matrix.shape) = {min(m, n)}, got {k!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if solver not in ("randomized", "arpack"):
         raise ValueError(f"solver must be 'randomized' or 'arpack', got {solver!r}")
-    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 0:
+    if not is_integer(n_iter) or n_iter < 0:
         raise ValueError(f"n_iter must be a non-negative integer, got {n_iter!r}")
     matrix = matrix.astype(np.float64)
     if sp.issparse(matrix) and not np.all(np.isfinite(matrix.data)) or \
@@ -454,7 +457,7 @@ def nearest_words(vectors: np.ndarray, vocab, word: str, k: int = 10) -> list[tu
         raise ValueError(f"vocab names {len(index)} words but vectors has only {len(vectors)} rows")
     if word not in index:
         raise ValueError(f"word {word!r} is not in the vocabulary; pick a word of vocab")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(index) - 1:
+    if not is_integer(k) or not 1 <= k <= len(index) - 1:
         raise ValueError(f"k must be an integer from 1 to {len(index) - 1} (the other words), got {k!r}")
     names = list(index)
     rows = np.fromiter((index[w] for w in names), dtype=np.int64, count=len(names))

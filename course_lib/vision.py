@@ -17,8 +17,11 @@ from __future__ import annotations
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
+
 import torch
 from torch import nn
+
+from course_lib._utils import is_integer
 
 __all__ = [
     "ImageDataset",
@@ -149,9 +152,9 @@ def make_loader(
     >>> [len(y) for _, y in loader]
     [4, 4, 2]
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     dataset = ImageDataset(images, labels, transform)
     generator = torch.Generator().manual_seed(int(seed))
@@ -287,7 +290,7 @@ def train_classifier(
     from course_lib.runtime import device as default_device
 
     _check_model(model)
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+    if not is_integer(epochs) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if optimizer is None:
         if not (isinstance(lr, (int, float)) and lr > 0):
@@ -401,7 +404,7 @@ def layer_embeddings(
     if unknown:
         available = ", ".join(repr(n) for n in modules if n)
         raise ValueError(f"layer_names: no layer named {unknown[0]!r} in the model; its layers are: {available}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     tensor = _as_image_tensor(images)
     device = _model_device(model) if device is None else torch.device(device)
@@ -489,7 +492,7 @@ def image_grid(
 
     array = _as_display_array(images, "images")
     n = len(array)
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+    if not is_integer(ncols) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     if titles is not None and len(titles) != n:
         raise ValueError(f"titles must hold one title per image ({n}), got {len(titles)}")

@@ -36,6 +36,8 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from course_lib._utils import as_matrix, check_int, is_integer, unit_rows
+
 __all__ = [
     "METRICS",
     "PROJECTIONS",
@@ -247,24 +249,6 @@ class _Explorer(widgets.VBox):
         return bundle
 
 
-def _check_int(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer between {low} and {high}, got {value!r}")
-    return int(value)
-
-
-def _as_matrix(value: Any, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a 2-D array of numbers, got {type(value).__name__}") from None
-    if array.ndim != 2 or array.shape[0] < 2 or array.shape[1] < 1:
-        raise ValueError(f"{name} must have shape (n, d) with n >= 2 rows, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must not contain NaN or infinite values")
-    return array
-
-
 def _check_names(names: Any, n: int, name: str = "names") -> list[str]:
     names = [str(x) for x in names]
     if len(names) != n:
@@ -280,12 +264,6 @@ def _unknown_word(word: str, index: Mapping[str, int], name: str) -> ValueError:
     close = difflib.get_close_matches(word, list(index)[:50_000], n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; check the spelling and the case"
     return ValueError(f"{name}={word!r} is not in the vocabulary ({len(index):,} words){hint}")
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    # Zero rows stay zero (cosine 0 with everything) instead of dividing by zero.
-    lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.divide(matrix, lengths, out=np.zeros_like(matrix), where=lengths > 0)
 
 
 def _word_box(description: str, value: str, names: Sequence[str]) -> widgets.Combobox:
@@ -370,10 +348,10 @@ class NeighbourExplorer(_Explorer):
         if isinstance(embeddings, Mapping):
             if not embeddings:
                 raise ValueError("embeddings must hold at least one embedding, got an empty mapping")
-            self._embeddings = {str(key): _as_matrix(value, f"embeddings[{key!r}]")
+            self._embeddings = {str(key): as_matrix(value, f"embeddings[{key!r}]", min_rows=2)
                                 for key, value in embeddings.items()}
         else:
-            self._embeddings = {"embedding": _as_matrix(embeddings, "embeddings")}
+            self._embeddings = {"embedding": as_matrix(embeddings, "embeddings", min_rows=2)}
         sizes = {len(matrix) for matrix in self._embeddings.values()}
         if len(sizes) != 1:
             raise ValueError(f"every embedding must have the same number of rows (items), got {sorted(sizes)}")
@@ -395,8 +373,8 @@ class NeighbourExplorer(_Explorer):
             )
         if metric not in METRICS:
             raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
-        max_k = min(20, self.n - 1) if max_k is None else _check_int(max_k, "max_k", 1, self.n - 1)
-        k = min(5, max_k) if k is None else _check_int(k, "k", 1, max_k)
+        max_k = min(20, self.n - 1) if max_k is None else check_int(max_k, "max_k", 1, self.n - 1)
+        k = min(5, max_k) if k is None else check_int(k, "k", 1, max_k)
 
         if self.names is not None:
             if query is None:
@@ -405,7 +383,7 @@ class NeighbourExplorer(_Explorer):
                 raise ValueError(f"query must be one of the names, got {query!r}")
             self.query = _word_box("query", str(query), self.names)
         else:
-            query = _check_int(0 if query is None else query, "query", 0, self.n - 1)
+            query = check_int(0 if query is None else query, "query", 0, self.n - 1)
             # Wide enough that one pixel of the slider is a few items, not dozens.
             self.query = widgets.IntSlider(value=query, min=0, max=self.n - 1, description=self.item_name,
                                            continuous_update=False, layout=widgets.Layout(width="520px"))
@@ -500,10 +478,10 @@ class NeighbourExplorer(_Explorer):
 def _vocabulary(vectors: Any, words: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
     """(matrix, words) from an array and its words, or from gensim KeyedVectors."""
     if words is None and hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
-        return _as_matrix(vectors.vectors, "vectors"), [str(w) for w in vectors.index_to_key]
+        return as_matrix(vectors.vectors, "vectors", min_rows=2), [str(w) for w in vectors.index_to_key]
     if words is None:
         raise ValueError("words must list the word of every row of vectors (or pass gensim KeyedVectors)")
-    matrix = _as_matrix(vectors, "vectors")
+    matrix = as_matrix(vectors, "vectors", min_rows=2)
     return matrix, _check_names(words, len(matrix), "words")
 
 
@@ -581,14 +559,14 @@ def analogy(
     """
     _check_analogy_args(method, eps)
     matrix, words = _vocabulary(vectors, words)
-    k = _check_int(k, "k", 1, len(words) - 3)
+    k = check_int(k, "k", 1, len(words) - 3)
     index = {w: i for i, w in enumerate(words)}
     rows = []
     for name, word in (("a", a), ("b", b), ("c", c)):
         if word not in index:
             raise _unknown_word(str(word), index, name)
         rows.append(index[word])
-    unit = _unit_rows(matrix)
+    unit = unit_rows(matrix)
     return _top_words(_analogy_scores(unit, *rows, method, eps), rows, k, words)
 
 
@@ -648,14 +626,14 @@ class AnalogyExplorer(_Explorer):
         if len(self.words) < 4:
             raise ValueError(f"vectors must hold at least 4 words (a, b, c and an answer), got {len(self.words)}")
         self._index = {w: i for i, w in enumerate(self.words)}
-        self._unit = _unit_rows(matrix)  # once: every analogy is then three matrix-vector products
+        self._unit = unit_rows(matrix)  # once: every analogy is then three matrix-vector products
         self.eps = float(eps)
         defaults = ("king", "man", "woman") if {"king", "man", "woman"} <= set(self._index) else self.words[:3]
         a, b, c = (x if x is not None else d for x, d in zip((a, b, c), defaults))
         for name, word in (("a", a), ("b", b), ("c", c)):
             if word not in self._index:
                 raise _unknown_word(str(word), self._index, name)
-        k = _check_int(k, "k", 1, min(20, len(self.words) - 3))
+        k = check_int(k, "k", 1, min(20, len(self.words) - 3))
         self.a = _word_box("a", a, self.words)
         self.b = _word_box("− b", b, self.words)
         self.c = _word_box("+ c", c, self.words)
@@ -804,7 +782,7 @@ class ProjectionExplorer(_Explorer):
         seed: int = 0,
         methods: Mapping[str, Projection] | None = None,
     ) -> None:
-        self.X = _as_matrix(X, "X")
+        self.X = as_matrix(X, "X", min_rows=2)
         n = len(self.X)
         if n < 12:
             raise ValueError(f"X must have at least 12 rows for a meaningful map, got {n}")
@@ -815,7 +793,7 @@ class ProjectionExplorer(_Explorer):
         self.annotations = None if annotations is None else [str(a) for a in annotations]
         if self.annotations is not None and len(self.annotations) != n:
             raise ValueError(f"annotations must hold one text per point ({n}), got {len(self.annotations)}")
-        self.seed = _check_int(seed, "seed", 0, 2**32 - 1)
+        self.seed = check_int(seed, "seed", 0, 2**32 - 1)
         self.methods = dict(PROJECTIONS if methods is None else methods)
         if not self.methods or not all(isinstance(m, Projection) for m in self.methods.values()):
             raise ValueError("methods must map names to Projection objects, for example PROJECTIONS")
@@ -870,7 +848,7 @@ class ProjectionExplorer(_Explorer):
         if projection.parameter is None:
             raise ValueError(f"{self.method.value} has no parameter to set")
         low, high = projection.low, min(projection.high, len(self.X) - 1)
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        if not is_integer(value) or not low <= value <= high:
             raise ValueError(f"parameter ({projection.parameter}) must be an integer between {low} and {high}; "
                              f"got {value!r}")
         self.parameter.value = int(value)
@@ -1029,10 +1007,10 @@ class RandomWalkExplorer(_Explorer):
         for name, value in (("p", p), ("q", q)):
             if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.125 <= value <= 8:
                 raise ValueError(f"{name} must be a number between 0.125 and 8, got {value!r}")
-        walk_length = _check_int(walk_length, "walk_length", 2, 40)
-        num_walks = _check_int(num_walks, "num_walks", 1, 10)
-        self.seed = _check_int(seed, "seed", 0, 2**32 - 1)
-        self.rounds = _check_int(rounds, "rounds", 1, 1000)
+        walk_length = check_int(walk_length, "walk_length", 2, 40)
+        num_walks = check_int(num_walks, "num_walks", 1, 10)
+        self.seed = check_int(seed, "seed", 0, 2**32 - 1)
+        self.rounds = check_int(rounds, "rounds", 1, 1000)
         if start is None:
             start = self.nodes[0]
         if start not in self._position:

@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+
+from course_lib._utils import is_integer
 from course_lib.data._integrity import (
     DataIntegrityError,
     numpy_globals,
@@ -371,7 +373,7 @@ def load_mnist_sample(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     >>> images.shape, images.dtype, labels.shape
     ((5000, 28, 28), dtype('float32'), (5000,))
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     images, labels = _mnist_arrays()
     order = np.random.default_rng(int(seed)).permutation(len(labels))

@@ -1,0 +1,98 @@
+"""Private helpers shared by course_lib's modules: argument checks and unit rows.
+
+Public functions validate their arguments at the boundary; these few pieces keep the
+checks (and their messages) the same everywhere instead of one copy per module.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def is_integer(value: Any) -> bool:
+    """True for Python and NumPy integers, False for anything else, ``bool`` included.
+
+    ``True`` is an ``int`` in Python, but ``k=True`` is a mistake, not ``k=1``.
+
+    Examples
+    --------
+    >>> is_integer(3), is_integer(np.int64(3)), is_integer(True), is_integer(3.0)
+    (True, True, False, False)
+    """
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_int(value: Any, name: str, low: int, high: int | None = None) -> int:
+    """``value`` as an ``int`` if it is an integer in ``[low, high]`` (no upper bound by default).
+
+    Examples
+    --------
+    >>> check_int(np.int64(5), "k", 1)
+    5
+    >>> check_int(0, "k", 1, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: k must be an integer between 1 and 10, got 0
+    """
+    if high is not None:
+        if not is_integer(value) or not low <= value <= high:
+            raise ValueError(f"{name} must be an integer between {low} and {high}, got {value!r}")
+    elif not is_integer(value) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def as_matrix(value: Any, name: str, min_rows: int = 1, rows_for: str = "") -> np.ndarray:
+    """``value`` (array-like or torch tensor) as a finite float64 matrix, one row per item.
+
+    Parameters
+    ----------
+    value : array_like or torch.Tensor, shape (n, d)
+    name : str
+        The argument's name, for the error messages.
+    min_rows : int
+        The fewest rows the caller can work with.
+    rows_for : str
+        Why that many rows are needed, added to the message (for example " for a map").
+
+    Examples
+    --------
+    >>> as_matrix([[1, 2], [3, 4]], "X").dtype
+    dtype('float64')
+    >>> as_matrix([[1.0, float("nan")]], "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X contains NaN or infinity (row 0)
+    """
+    if hasattr(value, "detach"):  # a torch tensor, possibly on the GPU
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    if array.dtype.kind not in "fiu":
+        raise ValueError(f"{name} must hold numbers, got dtype {array.dtype}")
+    if array.ndim != 2 or array.shape[1] < 1:
+        raise ValueError(f"{name} must be a 2-D array of shape (n, d), one row per item; got shape {array.shape} "
+                         "(it must be 2-D, with at least one column)")
+    if len(array) < min_rows:
+        plural = "s" if min_rows > 1 else ""
+        raise ValueError(f"{name} needs at least {min_rows} row{plural}{rows_for}, got {len(array)}")
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        row = int(np.argwhere(~np.isfinite(array))[0, 0])
+        raise ValueError(f"{name} contains NaN or infinity (row {row})")
+    return array
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1; an all-zero row (a ReLU layer can output one) stays zero.
+
+    A zero row then has similarity 0 with everything instead of dividing by zero.
+    (:func:`course_lib.search.normalize` is the public, strict version: it rejects zero rows.)
+
+    Examples
+    --------
+    >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(lengths > 0, lengths, 1.0)

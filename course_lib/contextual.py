@@ -179,16 +179,11 @@ def load_tokenizer_and_model(device: str = "cpu") -> tuple[Any, "torch.nn.Module
     return _load_tokenizer_and_model(_check_device(device))
 
 
-@functools.lru_cache(maxsize=None)
 def _load_tokenizer_and_model(device: str):
-    _offline()
-    from transformers import AutoModel, AutoTokenizer
-
-    path = model_path()
-    with _quiet_weight_loading():
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = AutoModel.from_pretrained(path, local_files_only=True)
-    return tokenizer, model.to(device).eval()
+    # The sentence encoder is this tokenizer and this transformer plus a pooling step:
+    # share them instead of reading the same weights into memory a second time.
+    encoder = _load_encoder(device)
+    return encoder.tokenizer, encoder[0].auto_model
 
 
 def _check_text(text: Any) -> str:

@@ -6,7 +6,7 @@ Lessons start with :func:`setup`, which makes their output reproducible.
 """
 from __future__ import annotations
 
-from course_lib.runtime import device, set_seed, setup
+from course_lib.runtime import device, limit_threads, set_seed, setup
 
-__all__ = ["device", "set_seed", "setup"]
+__all__ = ["device", "limit_threads", "set_seed", "setup"]
 __version__ = "0.1.0"

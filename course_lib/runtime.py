@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -43,6 +44,71 @@ def set_seed(seed: int = 0) -> None:
     except ImportError:  # the course always has torch; keep the helper usable without it
         return
     torch.manual_seed(int(seed))
+
+
+class limit_threads:
+    """Run torch, NumPy's linear algebra (BLAS) and FAISS on ``threads`` threads.
+
+    It takes effect at once; used in a ``with`` block, the previous thread counts come
+    back at its end. Small models and matrices run faster on one thread (threads spend
+    more time waiting for each other than computing), and timings and FAISS's index
+    builds then do not depend on how many cores a machine has.
+
+    Parameters
+    ----------
+    threads : int
+        At least 1.
+
+    Examples
+    --------
+    >>> import torch
+    >>> before = torch.get_num_threads()
+    >>> with limit_threads(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
+    """
+
+    def __init__(self, threads: int) -> None:
+        if not is_integer(threads) or threads < 1:
+            raise ValueError(f"threads must be a positive integer, got {threads!r}")
+        import torch
+        from threadpoolctl import threadpool_limits
+
+        # FAISS only if the lesson uses it: importing it here would slow every other lesson.
+        self._faiss = sys.modules.get("faiss")
+        # Read every count before changing any: torch, FAISS and the BLAS may share one
+        # OpenMP runtime, so setting one can change what another reports. For the same
+        # reason torch is set last and restored last.
+        self.threads = int(threads)
+        self._torch_before = torch.get_num_threads()
+        self._faiss_before = self._faiss.omp_get_max_threads() if self._faiss is not None else None
+        self._blas = threadpool_limits(limits=self.threads, user_api="blas")
+        if self._faiss is not None:
+            self._faiss.omp_set_num_threads(self.threads)
+        torch.set_num_threads(self.threads)
+
+    def __repr__(self) -> str:
+        # A notebook shows this when the call ends a cell: say what it did, not an address.
+        libraries = "torch, NumPy's BLAS and FAISS" if self._faiss is not None else "torch and NumPy's BLAS"
+        plural = "s" if self.threads > 1 else ""
+        return f"{libraries} now use {self.threads} thread{plural} (restore() gives back the previous counts)"
+
+    def __enter__(self) -> "limit_threads":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        """Give torch, BLAS and FAISS their thread counts from before."""
+        import torch
+
+        self._blas.restore_original_limits()
+        if self._faiss is not None:
+            self._faiss.omp_set_num_threads(self._faiss_before)
+        torch.set_num_threads(self._torch_before)
 
 
 def device(prefer: str | None = None):

@@ -73,3 +73,34 @@ def test_environment_report_flags_a_missing_package(monkeypatch, capsys):
     monkeypatch.setattr(environment, "PACKAGES", environment.PACKAGES + [("not_a_module_xyz", "not-a-package-xyz")])
     assert environment.report() is False
     assert "not-a-package-xyz" in capsys.readouterr().out
+
+
+def test_limit_threads_sets_torch_blas_and_faiss_and_restores_them():
+    import faiss
+    import torch
+    from threadpoolctl import threadpool_info
+
+    from course_lib import limit_threads
+
+    def blas_threads():
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    torch.set_num_threads(2)
+    faiss.omp_set_num_threads(2)
+    blas_before = blas_threads()
+    with limit_threads(1) as limited:
+        assert repr(limited) == "torch, NumPy's BLAS and FAISS now use 1 thread (restore() gives back the previous counts)"
+        assert torch.get_num_threads() == 1
+        assert faiss.omp_get_max_threads() == 1
+        assert blas_threads() == {1}
+    assert torch.get_num_threads() == 2
+    assert faiss.omp_get_max_threads() == 2
+    assert blas_threads() == blas_before
+    with pytest.raises(ValueError, match="threads must be a positive integer"):
+        limit_threads(0)
+
+
+def test_runtime_doctests():
+    import doctest
+
+    assert doctest.testmod(runtime).failed == 0

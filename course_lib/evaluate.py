@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._utils import is_integer
+from course_lib._utils import is_integer, unit_rows
 
 __all__ = ["AnalogyResult", "analogy_accuracy", "word_similarity"]
 
@@ -213,6 +213,19 @@ def _read_questions(questions: Any) -> dict[str, list[tuple[str, str, str, str]]
                      "(a, b, c, d) tuples (load_analogies()), or a list of such tuples")
 
 
+def _analogy_scores(sim_plus: np.ndarray, sim_minus: np.ndarray, sim_plus2: np.ndarray,
+                    multiplicative: bool, eps: float) -> np.ndarray:
+    """Scores of every candidate for ``plus - minus + plus2``, from its cosines with the three.
+
+    3CosAdd adds the cosines; 3CosMul (Levy & Goldberg 2014) shifts them to [0, 1] and
+    multiplies, so that one large similarity cannot outweigh the others. Shared by
+    :func:`analogy_accuracy` and the analogy calculator of ``course_lib.widgets``.
+    """
+    if not multiplicative:
+        return sim_plus - sim_minus + sim_plus2
+    return ((1 + sim_plus) / 2) * ((1 + sim_plus2) / 2) / ((1 + sim_minus) / 2 + eps)
+
+
 def _ordered_vectors(vectors: Any, words: Any) -> tuple[list[str], np.ndarray]:
     if _is_keyed_vectors(vectors):
         if words is not None:
@@ -291,8 +304,7 @@ def analogy_accuracy(
     """
     if method not in ("3cosadd", "3cosmul"):
         raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
-    if restrict_vocab is not None and (isinstance(restrict_vocab, bool)
-                                       or not isinstance(restrict_vocab, (int, np.integer)) or restrict_vocab < 1):
+    if restrict_vocab is not None and (not is_integer(restrict_vocab) or restrict_vocab < 1):
         raise ValueError(f"restrict_vocab must be None or a positive integer, got {restrict_vocab!r}")
     if not isinstance(case_insensitive, bool):
         raise ValueError(f"case_insensitive must be True or False, got {case_insensitive!r}")
@@ -304,8 +316,7 @@ def analogy_accuracy(
         names, matrix = names[:restrict_vocab], matrix[:restrict_vocab]
     if matrix.size and not np.all(np.isfinite(matrix)):
         raise ValueError("vectors must hold finite numbers (no NaN or infinity)")
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True) if matrix.size else np.zeros((len(names), 1))
-    unit = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    unit = unit_rows(matrix)
     index: dict[str, int] = {}
     for i, w in enumerate(names):  # the first (most frequent) spelling wins
         index.setdefault(w.lower() if case_insensitive else w, i)
@@ -328,10 +339,8 @@ def analogy_accuracy(
             batch = ids_arr[start:start + batch_size]
             a, b, c, d = batch.T
             sim_a, sim_b, sim_c = unit[a] @ unit.T, unit[b] @ unit.T, unit[c] @ unit.T
-            if method == "3cosadd":
-                scores = sim_b - sim_a + sim_c
-            else:
-                scores = ((1 + sim_b) / 2) * ((1 + sim_c) / 2) / ((1 + sim_a) / 2 + 1e-6)
+            # "a is to b as c is to d": d is near b - a + c (gensim's eps for 3CosMul)
+            scores = _analogy_scores(sim_b, sim_a, sim_c, method == "3cosmul", eps=1e-6)
             rows = np.arange(len(batch))
             for excluded in (a, b, c):
                 scores[rows, excluded] = -np.inf

@@ -37,6 +37,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_lib._utils import as_matrix, check_int, is_integer, unit_rows
+from course_lib.evaluate import _analogy_scores as _scores_from_cosines
 
 __all__ = [
     "METRICS",
@@ -487,10 +488,7 @@ def _vocabulary(vectors: Any, words: Sequence[str] | None) -> tuple[np.ndarray, 
 
 def _analogy_scores(unit: np.ndarray, ia: int, ib: int, ic: int, method: str, eps: float) -> np.ndarray:
     cos_a, cos_b, cos_c = unit @ unit[ia], unit @ unit[ib], unit @ unit[ic]
-    if method == "3CosAdd":
-        return cos_a - cos_b + cos_c
-    # 3CosMul (Levy & Goldberg 2014): cosines shifted to [0, 1] so that they multiply.
-    return ((cos_a + 1) / 2) * ((cos_c + 1) / 2) / ((cos_b + 1) / 2 + eps)
+    return _scores_from_cosines(cos_a, cos_b, cos_c, method == "3CosMul", eps)  # a - b + c
 
 
 def _check_analogy_args(method: Any, eps: Any) -> None:

@@ -42,7 +42,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 
-from course_lib._utils import check_int
+from course_lib._utils import check_int, unit_rows
 from course_lib.search import recall_at_k, top_k
 
 __all__ = [
@@ -133,8 +133,7 @@ def clustered_vectors(
     clusters = rng.integers(n_clusters, size=n)
     latent = centres[clusters] + spread * rng.standard_normal((n, intrinsic_dim))
     vectors = latent @ mapping + noise * rng.standard_normal((n, dim))
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = vectors / np.where(norms > 0, norms, 1.0)
+    vectors = unit_rows(vectors)
     return vectors.astype(np.float32), clusters.astype(np.int64)
 
 

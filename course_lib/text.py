@@ -25,7 +25,7 @@ import numpy as np
 
 import scipy.sparse as sp
 
-from course_lib._utils import is_integer
+from course_lib._utils import is_integer, unit_rows
 
 __all__ = [
     "Vocabulary",
@@ -462,8 +462,7 @@ def nearest_words(vectors: np.ndarray, vocab, word: str, k: int = 10) -> list[tu
     names = list(index)
     rows = np.fromiter((index[w] for w in names), dtype=np.int64, count=len(names))
     sub = vectors[rows]
-    norms = np.linalg.norm(sub, axis=1)
-    unit = np.divide(sub, norms[:, None], out=np.zeros_like(sub), where=norms[:, None] > 0)
+    unit = unit_rows(sub)
     position = names.index(word)
     scores = unit @ unit[position]
     scores[position] = -np.inf

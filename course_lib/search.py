@@ -34,7 +34,7 @@ CORPUS_BLOCK = 4096
 #: The metrics :func:`top_k` understands.
 METRICS = ("cosine", "dot", "euclidean")
 
-__all__ = ["METRICS", "normalize", "recall_at_k", "top_k"]
+__all__ = ["METRICS", "format_neighbours", "normalize", "rank_neighbours", "recall_at_k", "top_k"]
 
 
 def top_k(queries, corpus, k: int, metric: str = "cosine") -> tuple[np.ndarray, np.ndarray]:
@@ -184,6 +184,70 @@ def normalize(vectors) -> np.ndarray:
 
 
 # --- validation -------------------------------------------------------------------------
+
+
+def rank_neighbours(neighbours, k: int | None = None, digits: int = 2) -> list[tuple[str, float]]:
+    """Order ``(name, score)`` pairs by the score as printed, then by name, and keep k.
+
+    Two neighbours whose scores differ only in the last bits swap places from one CPU (or
+    BLAS library, or thread count) to another. Ordering by the score rounded to ``digits``
+    (the precision it is printed at), then by name, gives the same list on every machine.
+    Ask the model for a few more neighbours than you keep: the cut after the k-th then
+    falls on rounded scores too.
+
+    Parameters
+    ----------
+    neighbours : iterable of (name, score)
+        For example gensim's ``most_similar(word, topn=k + 5)``; larger scores are better.
+    k : int or None
+        How many to keep; None keeps all.
+    digits : int
+        Decimals the scores are printed at.
+
+    Examples
+    --------
+    >>> rank_neighbours([("kongo", 0.6562), ("britain", 0.6571), ("spain", 0.8)], k=2)
+    [('spain', 0.8), ('britain', 0.6571)]
+    """
+    if k is not None and (not is_integer(k) or k < 1):
+        raise ValueError(f"k must be None or an integer >= 1, got {k!r}")
+    if not is_integer(digits) or digits < 0:
+        raise ValueError(f"digits must be an integer >= 0, got {digits!r}")
+    try:
+        pairs = [(str(name), float(score)) for name, score in neighbours]
+    except (TypeError, ValueError):
+        raise ValueError("neighbours must be (name, score) pairs with numeric scores, "
+                         "such as gensim's most_similar(...) returns") from None
+    return sorted(pairs, key=lambda pair: (-round(pair[1], digits), pair[0]))[:k]
+
+
+def format_neighbours(neighbours, k: int | None = None, digits: int = 2, scores: bool = True) -> str:
+    """A ranked list of ``(name, score)`` pairs as one line, the same on every machine.
+
+    The order is :func:`rank_neighbours`'s: by the score as printed, then by name.
+
+    Parameters
+    ----------
+    neighbours : iterable of (name, score)
+        For example gensim's ``most_similar(word, topn=k + 5)``; larger scores are better.
+    k : int or None
+        How many to show; None shows all.
+    digits : int
+        Decimals of the printed score.
+    scores : bool
+        Print ``name (score)`` (True) or the names alone.
+
+    Examples
+    --------
+    >>> format_neighbours([("kongo", 0.6562), ("britain", 0.6571), ("spain", 0.8)], k=2)
+    'spain (0.80), britain (0.66)'
+    >>> format_neighbours([("kongo", 0.6562), ("britain", 0.6571)], scores=False)
+    'britain, kongo'
+    """
+    ranked = rank_neighbours(neighbours, k, digits)
+    if scores:
+        return ", ".join(f"{name} ({score:.{digits}f})" for name, score in ranked)
+    return ", ".join(name for name, _ in ranked)
 
 
 def _check_metric(metric) -> str:

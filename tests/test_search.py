@@ -375,3 +375,30 @@ def test_normalize():
 def test_docstring_examples_run():
     result = doctest.testmod(search, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_format_neighbours_orders_near_ties_by_printed_score_then_name():
+    from course_lib.search import format_neighbours
+
+    # The same neighbours with last-bit differences, as two machines compute them.
+    machine_a = [("spain", 0.801), ("kongo", 0.6571), ("britain", 0.6562), ("italy", 0.655)]
+    machine_b = [("spain", 0.801), ("britain", 0.6570), ("kongo", 0.6569), ("italy", 0.6551)]
+    assert format_neighbours(machine_a, k=3) == format_neighbours(machine_b, k=3) == \
+        "spain (0.80), britain (0.66), italy (0.66)"
+    assert format_neighbours(machine_a, k=2, scores=False) == "spain, britain"
+    assert format_neighbours([("a", 0.5), ("b", 0.7)], digits=1) == "b (0.7), a (0.5)"
+    # A real difference in the printed score still decides the order.
+    assert format_neighbours([("a", 0.61), ("b", 0.70)]) == "b (0.70), a (0.61)"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"neighbours": [("a", 0.5)], "k": 0}, "k must be None or an integer >= 1"),
+    ({"neighbours": [("a", 0.5)], "digits": -1}, "digits must be an integer >= 0"),
+    ({"neighbours": ["abc"]}, "neighbours must be \\(name, score\\) pairs"),
+    ({"neighbours": [("a", "high")]}, "neighbours must be \\(name, score\\) pairs"),
+])
+def test_format_neighbours_rejects_bad_input(kwargs, message):
+    from course_lib.search import format_neighbours
+
+    with pytest.raises(ValueError, match=message):
+        format_neighbours(**kwargs)

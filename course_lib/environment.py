@@ -52,7 +52,8 @@ def _tested_versions() -> dict[str, str]:
         return {}
     pins = {}
     for line in REQUIREMENTS.read_text().splitlines():
-        name, sep, version = line.partition("==")
+        pin = line.split("#")[0].split(";")[0]  # drop comments and environment markers
+        name, sep, version = pin.partition("==")
         if sep:
             pins[name.strip().lower()] = version.strip()
     return pins

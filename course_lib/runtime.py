@@ -4,6 +4,7 @@ Every lesson calls :func:`setup` once, so a learner's run matches the stored out
 """
 from __future__ import annotations
 
+import importlib.abc
 import os
 import random
 import sys
@@ -39,11 +40,62 @@ def set_seed(seed: int = 0) -> None:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(int(seed))
     np.random.seed(int(seed))
-    try:
-        import torch
-    except ImportError:  # the course always has torch; keep the helper usable without it
+    _configure_torch(seed=int(seed))
+
+
+def _apply_torch_settings(torch, settings: dict) -> None:
+    if "seed" in settings:
+        torch.manual_seed(settings["seed"])
+    if "threads" in settings and torch.get_num_threads() != settings["threads"]:
+        torch.set_num_threads(settings["threads"])
+
+
+class _ConfigureTorchOnImport(importlib.abc.MetaPathFinder):
+    """Applies pending torch settings right after ``import torch`` has run.
+
+    Importing torch costs about 500 MB, so lessons that never use it must not pay for it in
+    their setup cell; those that do still get the seed and thread count that setup() asked
+    for, exactly as if torch had been imported then.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict = {}
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        run_module = spec.loader.exec_module
+
+        def run_then_configure(module) -> None:
+            run_module(module)
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
+            settings, self.pending = self.pending, {}
+            _apply_torch_settings(module, settings)
+
+        spec.loader.exec_module = run_then_configure
+        return spec
+
+
+def _configure_torch(**settings) -> None:
+    """Apply ``settings`` to torch now if it is imported, else as soon as it is."""
+    torch = sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "manual_seed"):
+        _apply_torch_settings(torch, settings)
         return
-    torch.manual_seed(int(seed))
+    hook = next((f for f in sys.meta_path if isinstance(f, _ConfigureTorchOnImport)), None)
+    if hook is None:
+        hook = _ConfigureTorchOnImport()
+        sys.meta_path.insert(0, hook)
+    hook.pending.update(settings)
 
 
 class limit_threads:
@@ -139,7 +191,9 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     """Prepare a lesson: seed every generator and pin torch's thread count.
 
     Call it at the top of every notebook (and again before a cell whose randomness
-    must not depend on the cells run before it).
+    must not depend on the cells run before it). It does not import torch: a lesson that
+    never uses torch saves its memory, and one that does gets the seed and thread count
+    the moment it imports torch.
 
     Parameters
     ----------
@@ -154,7 +208,6 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     """
     if not is_integer(threads) or threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
-    set_seed(seed)
     # Hugging Face libraries must never try the network: the course's models are packaged.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -164,10 +217,8 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     # training cell runs several times slower; results are identical either way. It only takes
     # effect if torch is not imported yet, which is why the setup cell comes first.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    import torch
-
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(int(threads))
+    set_seed(seed)
+    _configure_torch(threads=int(threads))
     import matplotlib as mpl
 
     # Same figure size and resolution everywhere, so stored images match what learners see.

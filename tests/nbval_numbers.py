@@ -145,12 +145,14 @@ def _text_values(outputs) -> dict[str, list[tuple[dict, str]]]:
     return found
 
 
-def accept_close_numbers(cell, fresh_outputs, stored_outputs) -> None:
+def accept_close_numbers(cell, fresh_outputs, stored_outputs) -> list[str]:
     """Where a fresh text output matches its stored twin by the rule, give it the stored text.
 
     nbval then compares as usual, so everything the rule does not cover (other output
-    types, images, a missing or extra output) is still compared strictly.
+    types, images, a missing or extra output) is still compared strictly. Returns the first
+    differing number of each output it accepted, for the end-of-run summary.
     """
+    accepted = []
     fresh_values = _text_values(fresh_outputs)
     stored_values = _text_values(stored_outputs)
     for key, fresh_list in fresh_values.items():
@@ -162,6 +164,13 @@ def accept_close_numbers(cell, fresh_outputs, stored_outputs) -> None:
             stored_text = cell.sanitize(stored_home[stored_key])
             if fresh_text != stored_text and compare_text(stored_text, fresh_text) is None:
                 fresh_home[fresh_key] = stored_home[stored_key]
+                accepted.append(_first_difference(stored_text, fresh_text))
+    return accepted
+
+
+def _first_difference(stored: str, fresh: str) -> str:
+    pairs = zip(parse_numbers(stored)[0], parse_numbers(fresh)[0])
+    return next((f"{a.text} -> {b.text}" for a, b in pairs if a.text != b.text), "spacing only")
 
 
 def pytest_configure(config) -> None:
@@ -174,8 +183,21 @@ def pytest_configure(config) -> None:
     strict_compare = IPyNbCell.compare_outputs
 
     def compare_outputs(self, test, ref, skip_compare=None):
-        accept_close_numbers(self, test, ref)
+        for difference in accept_close_numbers(self, test, ref):
+            self.user_properties.append(("numbers within tolerance", difference))
         return strict_compare(self, test, ref, skip_compare)
 
     compare_outputs._course_tolerant = True
     IPyNbCell.compare_outputs = compare_outputs
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """List the outputs that matched only thanks to the tolerance: the cells nearest its edge."""
+    accepted = [(report.nodeid, value) for reports in terminalreporter.stats.values() for report in reports
+                if hasattr(report, "user_properties") and getattr(report, "when", "call") == "call"
+                for name, value in report.user_properties if name == "numbers within tolerance"]
+    if not accepted:
+        return
+    terminalreporter.write_sep("-", f"{len(accepted)} notebook outputs matched within the numeric tolerance")
+    for nodeid, difference in accepted:
+        terminalreporter.write_line(f"{nodeid}: {difference}")

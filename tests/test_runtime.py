@@ -104,3 +104,30 @@ def test_runtime_doctests():
     import doctest
 
     assert doctest.testmod(runtime).failed == 0
+
+
+def test_setup_leaves_torch_unimported_and_configures_it_on_import():
+    """A lesson that never uses torch must not pay its ~500 MB; one that does gets the same seed and threads."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import sys
+        import course_lib
+        course_lib.setup(seed=3, threads=1)
+        assert "torch" not in sys.modules, "setup() imported torch"
+        import torch
+        first = torch.rand(3).tolist()
+        assert torch.get_num_threads() == 1, torch.get_num_threads()
+        torch.manual_seed(3)
+        assert torch.rand(3).tolist() == first, "torch was not seeded by setup()"
+        course_lib.setup(seed=4, threads=2)  # torch imported now: applied at once
+        assert torch.get_num_threads() == 2
+        second = torch.rand(3).tolist()
+        torch.manual_seed(4)
+        assert torch.rand(3).tolist() == second
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]

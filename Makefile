@@ -11,7 +11,7 @@ KERNEL := embeddings-course
 # Two pytest workers on a 2-core machine; each notebook still runs in its own kernel.
 JOBS   ?= 2
 
-.PHONY: setup lab test test-portable exercises bench guide stamp clean help
+.PHONY: setup lab test test-portable exercises bench guide stamp env clean help
 
 help:
 	@echo "make lab        set up and open the course in JupyterLab"
@@ -20,6 +20,8 @@ help:
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make bench      time every notebook and measure its memory (benchmarks/notebooks.md)"
 	@echo "make guide      regenerate docs/instructor_guide.md from the lessons and the benchmark"
+	@echo "make stamp      write the Colab badge and setup cell into every lesson and solution"
+	@echo "make env        regenerate environment.yml from requirements.txt"
 
 # torch: on Linux PyTorch's CPU build when its index answers, else PyPI's (CUDA) build; see
 # tools/install_requirements.py. `make lab TORCH=cpu` or `TORCH=cuda` forces one (and reruns this).
@@ -58,16 +60,19 @@ test-portable: setup
 	$(PORTABLE_ENV) $(PY) -m pytest -n $(JOBS) --dist loadfile notebooks solutions $(NBVAL) $(PYTEST_ARGS)
 
 exercises: setup
-	$(PY) -m course_lib.exercises build
+	$(PY) tools/build_exercises.py
 
 bench: setup
 	$(PY) benchmarks/run_notebooks.py
 
 guide: setup
-	$(PY) docs/build_guide.py
+	$(PY) tools/build_guide.py
 
 stamp: setup
-	$(PY) -m course_lib.authoring stamp
+	$(PY) tools/authoring.py stamp
+
+env: setup
+	$(PY) tools/authoring.py env
 
 clean:
 	rm -rf $(VENV) .pytest_cache

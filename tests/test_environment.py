@@ -4,7 +4,7 @@ requirements.txt is compiled from requirements.in for four platforms (those PyTo
 wheels for): a pin that only some of them need carries an environment marker. The checks here
 need no network: they follow the installed packages' own requirements (``Requires-Dist``)
 from the top-level packages of requirements.in and evaluate every marker for each platform
-(``course_lib.authoring.TARGET_PLATFORMS``); a package that is not installed here (say,
+(``tools/authoring.py``'s ``TARGET_PLATFORMS``); a package that is not installed here (say,
 pywinpty, which only Windows needs) counts as one without requirements.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +23,10 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from course_lib import authoring
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))  # the maintainer tools are scripts, not an installed package
+import authoring  # noqa: E402  (tools/authoring.py)
+
 CORE = ["jupyterlab", "nbval", "ipywidgets", "gensim", "torch", "torchvision", "networkx", "node2vec",
         "scikit-learn", "matplotlib"]
 PLATFORMS = list(authoring.TARGET_PLATFORMS)
@@ -226,7 +228,7 @@ def test_environment_matches_requirements(platform):
 
 def test_environment_file_is_generated_from_requirements():
     assert (ROOT / "environment.yml").read_text() == authoring.environment_yml(ROOT), (
-        "environment.yml is out of date; run `python -m course_lib.authoring env`"
+        "environment.yml is out of date; run `make env` (python tools/authoring.py env)"
     )
 
 

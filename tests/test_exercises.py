@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -20,7 +22,9 @@ from course_lib.exercises import (
     expect_number,
     is_blank,
 )
-from course_lib.exercises import build
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # maintainer tools: scripts, not installed
+import build_exercises as build  # noqa: E402  (tools/build_exercises.py)
 
 
 def _cosine_checker(similarity, a, b):

@@ -21,7 +21,7 @@ naming what failed, instead of a traceback. Only ``KeyboardInterrupt`` and ``Sys
 get through.
 
 Worked solutions are not typed twice: ``solution()`` shows the answer region of the
-matching cell in ``solutions/`` (collected by ``python -m course_lib.exercises build``).
+matching cell in ``solutions/`` (collected by ``make exercises``: ``tools/build_exercises.py``).
 """
 from __future__ import annotations
 

@@ -1,5 +1,11 @@
 """Write ``exercises/`` from ``solutions/``, the single source of both.
 
+    python tools/build_exercises.py           # (re)write exercises/ and solutions.json (make exercises)
+    python tools/build_exercises.py --check   # exit 1 when they are stale; write nothing
+
+A maintainer tool, run from a clone of the repository; it is not part of the installed
+``course_lib``, which only reads what it writes.
+
 In a solution notebook, each answer sits between two marker comments::
 
     # BEGIN SOLUTION q1
@@ -10,22 +16,27 @@ The practice notebook gets a stub in its place, made from the region's code: eac
 assigned name becomes ``name = ____``, each function keeps its signature and docstring
 and returns ``____``; comment lines at the top of the region are kept as instructions.
 Cells tagged ``solution`` (worked explanations) are left out, and outputs are cleared.
-The regions' code is also collected into ``course_lib/exercises/solutions.json`` so that
-``q1.solution()`` shows it.
+The regions' code is also collected into ``course_lib/exercises/solutions.json`` (package
+data of ``course_lib.exercises``) so that ``q1.solution()`` shows it.
 """
 from __future__ import annotations
 
+import argparse
 import ast
 import copy
 import json
 import re
+import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS_JSON = Path(__file__).with_name("solutions.json")
+import authoring  # tools/authoring.py, next to this file: the Colab badge and setup cell
+
+REPO_ROOT = Path(__file__).resolve().parents[1]  # tools/ sits at the top of the repository
+#: Where the worked answers go, relative to the repository: package data read by course_lib.exercises.
+SOLUTIONS_JSON = Path("course_lib/exercises/solutions.json")
 
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION (?P<key>\w+)[ \t]*$")
 _END = re.compile(r"^[ \t]*# END SOLUTION[ \t]*$")
@@ -136,8 +147,6 @@ def exercise_notebook(solution_path: Path) -> tuple[nbformat.NotebookNode, dict[
             new.outputs = []
             new.execution_count = None
         practice.cells.append(new)
-    from course_lib import authoring  # here, not at the top: authoring imports this module
-
     # The practice note goes right under the title (after the Colab badge, if any).
     title = next((i for i, c in enumerate(practice.cells)
                   if c.cell_type == "markdown" and c.get("id") != authoring.BADGE_ID), None)
@@ -165,7 +174,7 @@ def build(root: Path = REPO_ROOT) -> dict[Path, str]:
         lesson = solution_path.name[:2]
         all_answers.update({f"{lesson}:{k}": v for k, v in answers.items()})
         files[root / "exercises" / solution_path.name] = nbformat.writes(practice) + "\n"
-    files[root / "course_lib" / "exercises" / SOLUTIONS_JSON.name] = (
+    files[root / SOLUTIONS_JSON] = (
         json.dumps(all_answers, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     )
     return files
@@ -195,3 +204,30 @@ def write(root: Path = REPO_ROOT) -> list[Path]:
             path.unlink()
             changed.append(path)
     return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python tools/build_exercises.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="exit 1 if exercises/ is stale; write nothing")
+    args = parser.parse_args(argv)
+    try:
+        if not args.check:
+            changed = write()
+            for path in changed:
+                print(f"wrote {path.relative_to(REPO_ROOT)}")
+            print(f"{len(changed)} file(s) changed" if changed else "exercises/ is up to date: nothing changed")
+            return 0
+        stale = stale_files()
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if stale:
+        print("exercises/ is stale; run `make exercises`:\n  " + "\n  ".join(stale))
+        return 1
+    print("exercises/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,15 +1,21 @@
-"""Tools for course authors: stamp notebooks and run them with stored outputs.
+"""Tools for course authors: stamp notebooks, run them with stored outputs, write environment.yml.
 
-``python -m course_lib.authoring stamp`` writes the "Open in Colab" badge and the setup
+A maintainer tool, run from a clone of the repository (``make stamp``, ``make env``); it is
+not part of the installed ``course_lib``.
+
+``python tools/authoring.py stamp`` writes the "Open in Colab" badge and the setup
 cell into every notebook of ``notebooks/`` and ``solutions/`` from the repository URL in
 ``pyproject.toml`` (``[project.urls] Repository``), the one place it lives.
-``python -m course_lib.authoring execute PATH...`` runs notebooks top to bottom in this
+``python tools/authoring.py check`` exits 1 when a notebook's stamp is missing or stale.
+``python tools/authoring.py execute PATH...`` runs notebooks top to bottom in this
 environment's kernel and stores their outputs, the way nbval will compare them; when a
-solution notebook changes it also rebuilds ``exercises/``.
+solution notebook changes it also rebuilds ``exercises/`` (``tools/build_exercises.py``).
+``python tools/authoring.py env`` writes ``environment.yml`` from ``requirements.txt``.
 """
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -19,7 +25,7 @@ import nbformat
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[1]  # tools/ sits at the top of the repository
 STAMPED_FOLDERS = ("notebooks", "solutions")
 BADGE_ID = "colab-badge"
 SETUP_ID = "course-setup"
@@ -214,7 +220,7 @@ def environment_yml(root: Path = REPO_ROOT) -> str:
     platforms needs at Python 3.11. A marker is kept only where it still tells platforms apart.
     """
     lines = [
-        "# Generated from requirements.txt by `python -m course_lib.authoring env`; do not edit by hand.",
+        "# Generated from requirements.txt by `python tools/authoring.py env`; do not edit by hand.",
         "# For Binder and conda users: the same versions, with CPU-only torch so the image stays small.",
         "name: embeddings-course",
         "channels:",
@@ -241,7 +247,7 @@ def environment_yml(root: Path = REPO_ROOT) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.authoring", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python tools/authoring.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("stamp", help="write badges and setup cells into every notebook")
     sub.add_parser("check", help="exit 1 if a notebook's stamp is missing or stale")
@@ -271,10 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         execute(path)
         rebuild |= path.parent.name == "solutions"
     if rebuild:
-        from course_lib.exercises import build
-
-        for changed in build.write():
-            print(f"wrote {changed.relative_to(REPO_ROOT)}")
+        # A separate process, not an import: build_exercises imports this module (for the stamp).
+        return subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "build_exercises.py")]).returncode
     return 0
 
 

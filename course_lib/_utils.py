@@ -96,3 +96,49 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """
     lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(lengths > 0, lengths, 1.0)
+
+
+def as_labels(labels: Any, name: str = "labels", n: int | None = None, integers: bool = False) -> np.ndarray:
+    """``labels`` as a 1-D NumPy array, one label per item (``n`` of them when given).
+
+    Accepts lists, arrays and torch tensors. With ``integers=True`` the labels must be
+    whole numbers (class indices); floats such as 3.0 are converted.
+
+    Examples
+    --------
+    >>> as_labels([0, 1, 1], n=3).tolist()
+    [0, 1, 1]
+    >>> as_labels([[0, 1]], n=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: labels must be 1-D with one label per item (2 of them), got shape (1, 2)
+    """
+    if hasattr(labels, "detach"):  # a torch tensor, without importing torch
+        labels = labels.detach().cpu().numpy()
+    array = np.asarray(labels)
+    if array.ndim != 1 or (n is not None and len(array) != n):
+        count = "" if n is None else f" ({n} of them)"
+        raise ValueError(f"{name} must be 1-D with one label per item{count}, got shape {array.shape}")
+    if integers and array.dtype.kind not in "iu":
+        if array.dtype.kind == "f" and np.all(array == np.round(array)):
+            array = array.astype(np.int64)
+        else:
+            raise ValueError(f"{name} must hold integer class labels, got dtype {array.dtype}")
+    return array
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``, else a ValueError that lists them.
+
+    Examples
+    --------
+    >>> check_choice("cosine", "metric", ("cosine", "dot"))
+    'cosine'
+    >>> check_choice("manhattan", "metric", ("cosine", "dot"))
+    Traceback (most recent call last):
+    ...
+    ValueError: metric must be one of 'cosine', 'dot'; got 'manhattan'
+    """
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from course_lib._utils import check_int
+from course_lib._utils import as_labels, check_int
 
 __all__ = [
     "CVResult",
@@ -69,9 +69,7 @@ class CVResult(NamedTuple):
 
 
 def _check_labels(X: Any, y: Any) -> np.ndarray:
-    labels = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
-    if labels.ndim != 1:
-        raise ValueError(f"y must be 1-D, one label per example; got shape {labels.shape}")
+    labels = as_labels(y, "y")
     try:
         n = len(X)
     except TypeError:

@@ -16,17 +16,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from course_lib._utils import as_matrix, is_integer
+from course_lib._utils import as_labels, as_matrix, is_integer
 
 __all__ = ["choose_k", "cluster_scores", "scores_table", "top_terms"]
-
-
-def _as_labels(labels: Any, name: str, n: int | None = None) -> np.ndarray:
-    array = np.asarray(labels)
-    if array.ndim != 1 or (n is not None and len(array) != n):
-        wanted = "1-D" if n is None else f"1-D with {n} entries, one per item,"
-        raise ValueError(f"{name} must be {wanted} but has shape {array.shape}")
-    return array
 
 
 def cluster_scores(labels_true: Any, labels_pred: Any, X: Any = None) -> dict[str, float]:
@@ -58,8 +50,8 @@ def cluster_scores(labels_true: Any, labels_pred: Any, X: Any = None) -> dict[st
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
 
-    truth = _as_labels(labels_true, "labels_true")
-    pred = _as_labels(labels_pred, "labels_pred", len(truth))
+    truth = as_labels(labels_true, "labels_true")
+    pred = as_labels(labels_pred, "labels_pred", len(truth))
     if len(truth) < 2:
         raise ValueError(f"labels_true needs at least 2 items, got {len(truth)}")
     clustered = pred != -1
@@ -190,7 +182,7 @@ def top_terms(weights: Any, terms: Sequence[str], clusters: Any, n: int = 8) -> 
     terms = list(terms)
     if matrix.shape[1] != len(terms):
         raise ValueError(f"terms must name every column of weights ({matrix.shape[1]}), got {len(terms)}")
-    labels = _as_labels(clusters, "clusters", matrix.shape[0])
+    labels = as_labels(clusters, "clusters", matrix.shape[0])
     if not is_integer(n) or not 1 <= n <= len(terms):
         raise ValueError(f"n must be an integer between 1 and the number of terms ({len(terms)}), got {n!r}")
     names = {}

@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_lib._utils import is_integer
+from course_lib.runtime import keep_hub_offline
 
 
 if TYPE_CHECKING:  # imported lazily: torch and transformers take seconds to import
@@ -85,13 +85,6 @@ def model_path() -> Path:
 
     return minilm_path()
 
-
-def _offline() -> None:
-    # The model is read from a local folder, so nothing needs the Hub; these make sure
-    # nothing even tries. setdefault: a learner's own setting is respected.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 @contextlib.contextmanager
@@ -159,7 +152,7 @@ def load_encoder(device: str = "cpu") -> "SentenceTransformer":
 @functools.lru_cache(maxsize=None)
 def _load_encoder(device: str) -> "SentenceTransformer":
     # The module's own encoder, shared by its helpers: never handed out (see load_encoder).
-    _offline()
+    keep_hub_offline()
     from sentence_transformers import SentenceTransformer
 
     with _quiet_weight_loading():

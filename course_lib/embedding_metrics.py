@@ -20,7 +20,7 @@ from typing import Mapping
 
 import numpy as np
 
-from course_lib._utils import as_matrix, check_int, is_integer, unit_rows
+from course_lib._utils import as_labels, as_matrix, check_choice, check_int, is_integer, unit_rows
 
 __all__ = [
     "METRICS",
@@ -36,28 +36,15 @@ __all__ = [
 METRICS = ("cosine", "euclidean")
 
 
-def _as_label_array(labels, n: int, name: str = "labels") -> np.ndarray:
-    if hasattr(labels, "detach"):
-        labels = labels.detach().cpu().numpy()
-    array = np.asarray(labels)
-    if array.ndim != 1 or len(array) != n:
-        raise ValueError(f"{name} must be 1-D with one label per row ({n}), got shape {array.shape}")
-    return array
-
-
 def _check_metric(metric) -> str:
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
-    return metric
+    return check_choice(metric, "metric", METRICS)
 
 
 def _search(queries: np.ndarray, corpus: np.ndarray, k: int, metric: str) -> np.ndarray:
     from course_lib.search import top_k
 
-    if metric == "cosine":
-        indices, _ = top_k(unit_rows(queries), unit_rows(corpus), k, metric="dot")
-    else:
-        indices, _ = top_k(queries, corpus, k, metric="euclidean")
+    # top_k's own cosine: an all-zero row is refused with the same message everywhere.
+    indices, _ = top_k(queries, corpus, k, metric=metric)
     return np.asarray(indices, dtype=np.int64)
 
 
@@ -152,7 +139,7 @@ def knn_accuracy(
     0.0
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
-    y = _as_label_array(labels, len(x))
+    y = as_labels(labels, n=len(x))
     _check_metric(metric)
     if queries is None:
         if query_labels is not None:
@@ -165,7 +152,7 @@ def knn_accuracy(
         q = as_matrix(queries, "queries")
         if q.shape[1] != x.shape[1]:
             raise ValueError(f"queries have {q.shape[1]} dimensions but embeddings have {x.shape[1]}")
-        truth = _as_label_array(query_labels, len(q), "query_labels")
+        truth = as_labels(query_labels, "query_labels", n=len(q))
         k = check_int(k, "k", 1, len(x))
         return _knn_score(_search(q, x, k, metric), y, truth)
 
@@ -208,7 +195,7 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     0.333
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
-    y = _as_label_array(labels, len(x))
+    y = as_labels(labels, n=len(x))
     k = check_int(k, "k", 1, len(x) - 1)
     _check_metric(metric)
     _recall_score(None, y, k)  # fails early when no item has a class-mate
@@ -271,7 +258,7 @@ def cluster_agreement(
     from threadpoolctl import threadpool_limits
 
     x = as_matrix(embeddings, "embeddings", min_rows=2)
-    y = _as_label_array(labels, len(x))
+    y = as_labels(labels, n=len(x))
     _check_metric(metric)
     n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
     n_clusters = check_int(n_clusters, "n_clusters", 1, len(x))
@@ -338,7 +325,7 @@ def evaluate_embeddings(
         if n is not None and len(x) != n:
             raise ValueError(f"embeddings[{name!r}] has {len(x)} rows but the first representation has {n}")
         n = len(x)
-        y = _as_label_array(labels, n)
+        y = as_labels(labels, n=n)
         k = check_int(k, "k", 1, n - 1)
         recall_k = check_int(recall_k, "recall_k", 1, n - 1)
         # One search serves both scores: the first k of the best max(k, recall_k) are the best k.

@@ -213,15 +213,42 @@ def _read_questions(questions: Any) -> dict[str, list[tuple[str, str, str, str]]
                      "(a, b, c, d) tuples (load_analogies()), or a list of such tuples")
 
 
-def _analogy_scores(sim_plus: np.ndarray, sim_minus: np.ndarray, sim_plus2: np.ndarray,
-                    multiplicative: bool, eps: float) -> np.ndarray:
+#: The two ways of scoring an analogy, spelled as in the literature (any case is accepted).
+ANALOGY_METHODS = ("3CosAdd", "3CosMul")
+#: 3CosMul's guard against division by zero: gensim's ``most_similar_cosmul`` value, used by
+#: :func:`analogy_accuracy` and the analogy calculator alike.
+COSMUL_EPS = 1e-6
+
+
+def analogy_method(method: Any) -> str:
+    """``method`` spelled as in :data:`ANALOGY_METHODS`, whatever its case.
+
+    Examples
+    --------
+    >>> analogy_method("3cosmul")
+    '3CosMul'
+    """
+    spelled = {m.lower(): m for m in ANALOGY_METHODS}
+    if not isinstance(method, str) or method.lower() not in spelled:
+        raise ValueError(f"method must be '3CosAdd' or '3CosMul' (any case), got {method!r}")
+    return spelled[method.lower()]
+
+
+def analogy_scores(sim_plus: np.ndarray, sim_minus: np.ndarray, sim_plus2: np.ndarray,
+                   method: str = "3CosAdd", eps: float = COSMUL_EPS) -> np.ndarray:
     """Scores of every candidate for ``plus - minus + plus2``, from its cosines with the three.
 
     3CosAdd adds the cosines; 3CosMul (Levy & Goldberg 2014) shifts them to [0, 1] and
-    multiplies, so that one large similarity cannot outweigh the others. Shared by
-    :func:`analogy_accuracy` and the analogy calculator of ``course_lib.widgets``.
+    multiplies, so that one large similarity cannot outweigh the others. The one home of
+    both formulas: :func:`analogy_accuracy` and the analogy calculator of
+    ``course_lib.widgets`` call it.
+
+    Examples
+    --------
+    >>> analogy_scores(np.array([0.5]), np.array([0.0]), np.array([0.5])).tolist()
+    [1.0]
     """
-    if not multiplicative:
+    if analogy_method(method) == "3CosAdd":
         return sim_plus - sim_minus + sim_plus2
     return ((1 + sim_plus) / 2) * ((1 + sim_plus2) / 2) / ((1 + sim_minus) / 2 + eps)
 
@@ -302,8 +329,7 @@ def analogy_accuracy(
     >>> result.accuracy, result.n_covered
     (1.0, 1)
     """
-    if method not in ("3cosadd", "3cosmul"):
-        raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
+    method = analogy_method(method)
     if restrict_vocab is not None and (not is_integer(restrict_vocab) or restrict_vocab < 1):
         raise ValueError(f"restrict_vocab must be None or a positive integer, got {restrict_vocab!r}")
     if not isinstance(case_insensitive, bool):
@@ -340,7 +366,7 @@ def analogy_accuracy(
             a, b, c, d = batch.T
             sim_a, sim_b, sim_c = unit[a] @ unit.T, unit[b] @ unit.T, unit[c] @ unit.T
             # "a is to b as c is to d": d is near b - a + c (gensim's eps for 3CosMul)
-            scores = _analogy_scores(sim_b, sim_a, sim_c, method == "3cosmul", eps=1e-6)
+            scores = analogy_scores(sim_b, sim_a, sim_c, method)
             rows = np.arange(len(batch))
             for excluded in (a, b, c):
                 scores[rows, excluded] = -np.inf

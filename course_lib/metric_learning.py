@@ -21,7 +21,7 @@ from typing import Iterator, Mapping
 
 import numpy as np
 
-from course_lib._utils import as_matrix, check_int, is_integer
+from course_lib._utils import as_labels, as_matrix, check_int, is_integer
 
 __all__ = [
     "PKSampler",
@@ -151,10 +151,10 @@ def mean_average_precision(embeddings, labels, metric: str = "cosine") -> float:
     >>> mean_average_precision(x, [0, 0, 1, 1], metric="euclidean")
     1.0
     """
-    from course_lib.embedding_metrics import _as_label_array, nearest_neighbours
+    from course_lib.embedding_metrics import nearest_neighbours
 
     x = as_matrix(embeddings, "embeddings", min_rows=2)
-    y = _as_label_array(labels, len(x))
+    y = as_labels(labels, n=len(x))
     ranked = nearest_neighbours(x, k=len(x) - 1, metric=metric)  # validates metric
     relevant = y[ranked] == y[:, None]
     counts = relevant.sum(axis=1)

@@ -187,6 +187,17 @@ def device(prefer: str | None = None):
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def keep_hub_offline() -> None:
+    """Make Hugging Face libraries never try the network: the course's models are packaged.
+
+    ``setdefault``: a learner's own setting is respected. Called by :func:`setup` and by
+    ``course_lib.contextual`` before it loads the encoder.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
 def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     """Prepare a lesson: seed every generator and pin torch's thread count.
 
@@ -208,10 +219,7 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS) -> None:
     """
     if not is_integer(threads) or threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
-    # Hugging Face libraries must never try the network: the course's models are packaged.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    keep_hub_offline()
     # Idle OpenMP threads sleep instead of spinning. On a shared or busy machine (Binder, a
     # workshop laptop running JupyterLab and a browser) spinning threads stall each other and a
     # training cell runs several times slower; results are identical either way. It only takes

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._utils import is_integer
+from course_lib._utils import check_choice, is_integer
 
 
 #: Query rows per block. With :data:`CORPUS_BLOCK` this bounds the score block, and so
@@ -251,9 +251,7 @@ def format_neighbours(neighbours, k: int | None = None, digits: int = 2, scores:
 
 
 def _check_metric(metric) -> str:
-    if not isinstance(metric, str) or metric not in METRICS:
-        raise ValueError(f"metric must be 'cosine', 'dot' or 'euclidean', got {metric!r}")
-    return metric
+    return check_choice(metric, "metric", METRICS)
 
 
 def _as_array(x, name: str, ndims: tuple[int, ...]) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_lib._utils import is_integer
+from course_lib._utils import as_labels, is_integer
 
 __all__ = [
     "ImageDataset",
@@ -68,16 +68,8 @@ def _as_image_tensor(images, name: str = "images") -> torch.Tensor:
     return tensor.float()
 
 
-def _as_labels(labels, n: int, name: str = "labels") -> torch.Tensor:
-    array = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)
-    if array.ndim != 1 or len(array) != n:
-        raise ValueError(f"{name} must be a 1-D array with one label per image ({n}), got shape {array.shape}")
-    if array.dtype.kind not in "iu":
-        if array.dtype.kind == "f" and np.all(array == np.round(array)):
-            array = array.astype(np.int64)
-        else:
-            raise ValueError(f"{name} must hold integer class labels, got dtype {array.dtype}")
-    return torch.from_numpy(array.astype(np.int64))
+def _label_tensor(labels, n: int, name: str = "labels") -> torch.Tensor:
+    return torch.from_numpy(as_labels(labels, name, n=n, integers=True).astype(np.int64))
 
 
 class ImageDataset(torch.utils.data.Dataset):
@@ -103,7 +95,7 @@ class ImageDataset(torch.utils.data.Dataset):
 
     def __init__(self, images, labels=None, transform: Callable | None = None) -> None:
         self.images = _as_image_tensor(images)
-        self.labels = None if labels is None else _as_labels(labels, len(self.images))
+        self.labels = None if labels is None else _label_tensor(labels, len(self.images))
         if transform is not None and not callable(transform):
             raise ValueError(f"transform must be callable (a torchvision transform) or None, got {transform!r}")
         self.transform = transform

@@ -36,8 +36,9 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib._utils import as_matrix, check_int, is_integer, unit_rows
-from course_lib.evaluate import _analogy_scores as _scores_from_cosines
+from course_lib._utils import as_labels, as_matrix, check_choice, check_int, is_integer, unit_rows
+from course_lib.search import METRICS
+from course_lib.evaluate import ANALOGY_METHODS, COSMUL_EPS, analogy_method, analogy_scores
 
 __all__ = [
     "METRICS",
@@ -51,9 +52,7 @@ __all__ = [
 ]
 
 #: Metrics of :class:`NeighbourExplorer`, as in :func:`course_lib.search.top_k`.
-METRICS = ("cosine", "dot", "euclidean")
 #: Analogy scoring methods of :func:`analogy`.
-ANALOGY_METHODS = ("3CosAdd", "3CosMul")
 #: At most this many names go into a text box's drop-down list: a browser's list of
 #: suggestions becomes slow with tens of thousands, and any name can still be typed.
 MAX_SUGGESTIONS = 2000
@@ -359,9 +358,7 @@ class NeighbourExplorer(_Explorer):
         self.n = sizes.pop()
         self.names = _check_names(names, self.n) if names is not None else None
         self._index = {name: i for i, name in enumerate(self.names)} if self.names else {}
-        self.labels = None if labels is None else np.asarray(labels)
-        if self.labels is not None and self.labels.shape != (self.n,):
-            raise ValueError(f"labels must have shape ({self.n},), one per item, got shape {self.labels.shape}")
+        self.labels = None if labels is None else as_labels(labels, n=self.n)
         self.label_names = label_names
         if item_name is not None and (not isinstance(item_name, str) or not item_name.strip()):
             raise ValueError(f"item_name must be a non-empty string such as 'digit', got {item_name!r}")
@@ -372,8 +369,7 @@ class NeighbourExplorer(_Explorer):
                 f"images must have shape ({self.n}, height, width) or ({self.n}, height, width, 3), "
                 f"got shape {self.images.shape}"
             )
-        if metric not in METRICS:
-            raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
+        check_choice(metric, "metric", METRICS)
         max_k = min(20, self.n - 1) if max_k is None else check_int(max_k, "max_k", 1, self.n - 1)
         k = min(5, max_k) if k is None else check_int(k, "k", 1, max_k)
 
@@ -486,16 +482,16 @@ def _vocabulary(vectors: Any, words: Sequence[str] | None) -> tuple[np.ndarray, 
     return matrix, _check_names(words, len(matrix), "words")
 
 
-def _analogy_scores(unit: np.ndarray, ia: int, ib: int, ic: int, method: str, eps: float) -> np.ndarray:
+def _word_scores(unit: np.ndarray, ia: int, ib: int, ic: int, method: str, eps: float) -> np.ndarray:
+    """Every word's score for ``a - b + c`` (rows ia, ib, ic of the unit-length vectors)."""
     cos_a, cos_b, cos_c = unit @ unit[ia], unit @ unit[ib], unit @ unit[ic]
-    return _scores_from_cosines(cos_a, cos_b, cos_c, method == "3CosMul", eps)  # a - b + c
+    return analogy_scores(cos_a, cos_b, cos_c, method, eps)
 
 
-def _check_analogy_args(method: Any, eps: Any) -> None:
-    if method not in ANALOGY_METHODS:
-        raise ValueError(f"method must be one of {', '.join(ANALOGY_METHODS)}; got {method!r}")
+def _check_analogy_args(method: Any, eps: Any) -> str:
     if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
-        raise ValueError(f"eps must be a small positive number such as 1e-3, got {eps!r}")
+        raise ValueError(f"eps must be a small positive number such as 1e-6, got {eps!r}")
+    return analogy_method(method)
 
 
 def _top_words(scores: np.ndarray, exclude: Sequence[int], k: int, words: Sequence[str]) -> list[tuple[str, float]]:
@@ -513,7 +509,7 @@ def analogy(
     c: str,
     method: str = "3CosAdd",
     k: int = 5,
-    eps: float = 1e-3,
+    eps: float = COSMUL_EPS,
 ) -> list[tuple[str, float]]:
     """Words that complete ``a - b + c`` ("king - man + woman"), best first.
 
@@ -524,7 +520,7 @@ def analogy(
       ranking as gensim's ``most_similar(positive=[a, c], negative=[b])``;
     * 3CosMul: ``cos'(x, a) * cos'(x, c) / (cos'(x, b) + eps)`` with
       ``cos' = (cos + 1) / 2`` (Levy & Goldberg 2014), so that one large similarity
-      cannot outweigh the others. gensim's ``most_similar_cosmul`` uses ``eps=1e-6``.
+      cannot outweigh the others (``eps=1e-6``, as gensim's ``most_similar_cosmul``).
 
     Parameters
     ----------
@@ -555,7 +551,7 @@ def analogy(
     >>> [w for w, _ in analogy(vectors, words, "king", "man", "woman", method="3CosMul", k=1)]
     ['queen']
     """
-    _check_analogy_args(method, eps)
+    method = _check_analogy_args(method, eps)
     matrix, words = _vocabulary(vectors, words)
     k = check_int(k, "k", 1, len(words) - 3)
     index = {w: i for i, w in enumerate(words)}
@@ -565,7 +561,7 @@ def analogy(
             raise _unknown_word(str(word), index, name)
         rows.append(index[word])
     unit = unit_rows(matrix)
-    return _top_words(_analogy_scores(unit, *rows, method, eps), rows, k, words)
+    return _top_words(_word_scores(unit, *rows, method, eps), rows, k, words)
 
 
 class AnalogyExplorer(_Explorer):
@@ -617,9 +613,9 @@ class AnalogyExplorer(_Explorer):
         c: str | None = None,
         method: str = "3CosAdd",
         k: int = 5,
-        eps: float = 1e-3,
+        eps: float = COSMUL_EPS,
     ) -> None:
-        _check_analogy_args(method, eps)
+        method = _check_analogy_args(method, eps)
         matrix, self.words = _vocabulary(vectors, words)
         if len(self.words) < 4:
             raise ValueError(f"vectors must hold at least 4 words (a, b, c and an answer), got {len(self.words)}")
@@ -651,7 +647,7 @@ class AnalogyExplorer(_Explorer):
             rows.append(self._index[word])
             words.append(word)
         method, k = self.method.value, int(self.k.value)
-        self.answers = _top_words(_analogy_scores(self._unit, *rows, method, self.eps), rows, k, self.words)
+        self.answers = _top_words(_word_scores(self._unit, *rows, method, self.eps), rows, k, self.words)
         a, b, c = words
         formula = (f"cos(x, {a}) - cos(x, {b}) + cos(x, {c})" if method == "3CosAdd" else
                    f"cos'(x, {a}) * cos'(x, {c}) / (cos'(x, {b}) + {self.eps:g}), cos' = (cos + 1) / 2")
@@ -784,9 +780,7 @@ class ProjectionExplorer(_Explorer):
         n = len(self.X)
         if n < 12:
             raise ValueError(f"X must have at least 12 rows for a meaningful map, got {n}")
-        self.labels = np.asarray(labels)
-        if self.labels.shape != (n,):
-            raise ValueError(f"labels must have shape ({n},), one per point, got shape {self.labels.shape}")
+        self.labels = as_labels(labels, n=n)
         self.label_names = label_names
         self.annotations = None if annotations is None else [str(a) for a in annotations]
         if self.annotations is not None and len(self.annotations) != n:

@@ -36,7 +36,7 @@ def test_silhouette_is_nan_without_data_or_with_one_cluster():
 
 
 def test_cluster_scores_rejects_mismatched_lengths():
-    with pytest.raises(ValueError, match="labels_pred must be 1-D with 60 entries"):
+    with pytest.raises(ValueError, match="labels_pred must be 1-D with one label per item \\(60 of them\\)"):
         cluster_scores(TRUTH, TRUTH[:-1])
     with pytest.raises(ValueError, match="X must have one row per label"):
         cluster_scores(TRUTH, TRUTH, X[:-1])

@@ -50,10 +50,18 @@ def test_nearest_neighbours_with_duplicates_never_return_self():
     assert set(found[1]) == {0, 2}
 
 
-def test_nearest_neighbours_zero_rows_are_allowed_with_cosine():
-    x = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.1], [0.0, 1.0]])  # a ReLU layer can output all zeros
-    found = nearest_neighbours(x, k=1)
-    assert found[1, 0] == 2 and found[2, 0] == 1
+def test_nearest_neighbours_refuses_zero_rows_with_cosine_as_top_k_does():
+    """One policy for cosine everywhere: an all-zero row has no direction (a ReLU layer can output one)."""
+    from course_lib.search import top_k
+
+    x = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 0.1], [0.0, 1.0]])
+    with pytest.raises(ValueError) as from_top_k:
+        top_k(x, x, 2)
+    with pytest.raises(ValueError) as from_neighbours:
+        nearest_neighbours(x, k=1)
+    assert "row 1 is all zeros" in str(from_neighbours.value)
+    assert str(from_neighbours.value) == str(from_top_k.value)
+    assert nearest_neighbours(x, k=1, metric="euclidean")[1, 0] == 0  # Euclidean distance is defined
 
 
 @pytest.mark.parametrize("args, message", [
@@ -113,7 +121,7 @@ def test_knn_accuracy_with_a_split_and_string_labels():
     ({"queries": np.zeros((2, 5))}, "queries needs query_labels"),
     ({"query_labels": [0, 1]}, "query_labels was given without queries"),
     ({"queries": np.zeros((2, 4)), "query_labels": [0, 1]}, "queries have 4 dimensions but embeddings have 5"),
-    ({"queries": np.ones((2, 5)), "query_labels": [0]}, "query_labels must be 1-D with one label per row"),
+    ({"queries": np.ones((2, 5)), "query_labels": [0]}, "query_labels must be 1-D with one label per item \\(2 of them\\)"),
 ])
 def test_knn_accuracy_validation(kwargs, message):
     x, y = blobs()
@@ -123,7 +131,7 @@ def test_knn_accuracy_validation(kwargs, message):
 
 def test_labels_must_match_rows():
     x, y = blobs()
-    with pytest.raises(ValueError, match="one label per row"):
+    with pytest.raises(ValueError, match="one label per item"):
         knn_accuracy(x, y[:-1])
 
 

@@ -260,7 +260,7 @@ def with_value(shape, where, value):
         (bad(corpus=with_value((10, 4), (3, 0), -np.inf), metric="dot"), r"corpus row 3 contains NaN"),
         (bad(queries=with_value(4, 0, np.nan)), r"queries \(a single vector\) contains NaN"),
         (bad(corpus=with_value((10, 4), (9, 0), 1e300), metric="euclidean"), r"corpus row 9 is too large"),
-        (bad(metric="manhattan"), r"metric must be 'cosine', 'dot' or 'euclidean', got 'manhattan'"),
+        (bad(metric="manhattan"), r"metric must be one of 'cosine', 'dot', 'euclidean'; got 'manhattan'"),
         (bad(metric=None), r"metric must be"),
         (bad(corpus=with_value((10, 4), 3, 0.0)), r"corpus row 3 is all zeros"),
         (bad(queries=with_value((3, 4), 1, 0.0)), r"queries row 1 is all zeros"),

@@ -75,7 +75,7 @@ def test_dataset_applies_transform(images, labels):
         ({"images": np.zeros((3, 4))}, "images must have shape"),
         ({"images": np.zeros((0, 4, 4))}, "images is empty"),
         ({"images": np.array([["a"]])}, "must hold numbers"),
-        ({"images": np.zeros((3, 4, 4)), "labels": [0, 1]}, "one label per image"),
+        ({"images": np.zeros((3, 4, 4)), "labels": [0, 1]}, "labels must be 1-D with one label per item \\(3 of them\\)"),
         ({"images": np.zeros((3, 4, 4)), "labels": [0.5, 1, 2]}, "integer class labels"),
         ({"images": np.zeros((3, 4, 4)), "transform": "flip"}, "transform must be callable"),
     ],

@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_lib.exercises import ____
-from course_lib.exercises.lesson13 import (
-    DATASETS, answer_or, baseline_embedding, describe_item, load_project, majority_baseline,
-    q1, q2, q3, q4, q5, q6,
-)
+from course_lib.capstone import DATASETS, baseline_embedding, describe_item, load_project, majority_baseline
+from course_lib.exercises import ____, answer_or
+from course_lib.exercises.lesson13 import q1, q2, q3, q4, q5, q6
 
 
 @pytest.fixture(scope="module", params=DATASETS)

@@ -46,6 +46,7 @@ __all__ = [
     "NotAttempted",
     "Result",
     "is_blank",
+    "answer_or",
     "call_answer",
     "expect_array",
     "expect_callable",
@@ -91,6 +92,19 @@ def is_blank(value: Any) -> bool:
     (True, True, False)
     """
     return _contains_blank(value, set())
+
+
+def answer_or(value: Any, fallback: Any) -> Any:
+    """``value``, or ``fallback`` while ``value`` is still the blank ``____``.
+
+    Lets a practice notebook run on past a question the learner has not answered yet.
+
+    Examples
+    --------
+    >>> answer_or(____, 3), answer_or(5, 3)
+    (3, 5)
+    """
+    return fallback if is_blank(value) else value
 
 
 def _contains_blank(value: Any, seen: set[int]) -> bool:

@@ -45,7 +45,7 @@ REQUIREMENTS = ROOT / "requirements.txt"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Seconds pip waits on the CPU index before giving up (a download in progress is not cut short).
 CPU_INDEX_TIMEOUT = 10
-#: The pins that only torch's CUDA build needs, as in course_lib.authoring (environment.yml);
+#: The pins that only torch's CUDA build needs, as in tools/authoring.py (environment.yml);
 #: tests/test_environment.py checks this rule against the packages' own requirements.
 CUDA_ONLY_PREFIXES = ("nvidia-", "cuda-", "triton")
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check"]

@@ -7,21 +7,20 @@ sort...) so that the feedback can say what went wrong without giving the answer 
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from course_lib.exercises import (
+    call_answer,
     Exercise,
     Incorrect,
-    NotAttempted,
     short_repr,
     expect_array,
     expect_callable,
     expect_cases,
     expect_in_range,
     expect_number,
-    is_blank,
 )
 
 LESSON = "01"
@@ -29,18 +28,6 @@ METRICS = ("cosine", "euclidean", "dot")
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _call(name: str, func: Callable, *args: Any) -> Any:
-    """Call the learner's function the way ``expect_cases`` does: report errors, spot blanks."""
-    shown = ", ".join(short_repr(a) for a in args)
-    try:
-        result = func(*args)
-    except Exception as exc:  # the learner's code: report it, never crash the check
-        raise Incorrect(f"`{name}({shown})` raised {type(exc).__name__}: {exc}") from None
-    if is_blank(result):
-        raise NotAttempted(f"`{name}` still returns ____; write its body, then check again.")
-    return result
 
 
 def _matrix(X: Any) -> np.ndarray:
@@ -99,7 +86,7 @@ _V = np.array([2.0, 0.0, 1.0])  # length sqrt(5); u @ v = 4
 
 def _check_cosine(cosine):
     expect_callable("cosine", cosine)
-    result = _call("cosine", cosine, _U, _V)
+    result = call_answer("cosine", cosine, _U, _V)
     shown = f"cosine({short_repr(_U)}, {short_repr(_V)})"
     value = expect_number(shown, result, why="`cosine` should return one number for two vectors.")
     dot = float(_U @ _V)

@@ -7,34 +7,21 @@ Spearman...) so that the feedback can say what went wrong without giving the ans
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from course_lib.exercises import (
+    call_answer,
     Exercise,
     Incorrect,
-    NotAttempted,
     expect_callable,
     expect_in_range,
     expect_number,
-    is_blank,
     short_repr,
 )
 
 LESSON = "04"
-
-
-def _call(name: str, func: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's function: report its errors, spot a body that still returns ____."""
-    shown = ", ".join([short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()])
-    try:
-        result = func(*args, **kwargs)
-    except Exception as exc:  # the learner's code: report it, never crash the check
-        raise Incorrect(f"`{name}({shown})` raised {type(exc).__name__}: {exc}") from None
-    if is_blank(result):
-        raise NotAttempted(f"`{name}` still returns ____; write its body, then check again.")
-    return result
 
 
 # ---------------------------------------------------------------------------- q1 3CosAdd
@@ -90,7 +77,7 @@ def _check_solve_analogy(solve_analogy, toy_vectors):
     if {"man", "woman", "king"} - set(words):  # the learner changed the toy set: use its first three words
         cases[0] = (words[0], words[1], words[2], toy)
     for a, b, c, vectors in cases:
-        result = _call("solve_analogy", solve_analogy, a, b, c, vectors)
+        result = call_answer("solve_analogy", solve_analogy, a, b, c, vectors)
         if not isinstance(result, str):
             raise Incorrect(f"`solve_analogy({a!r}, {b!r}, {c!r}, vectors)` returned {short_repr(result)}; it should "
                             "return the answer word itself (a key of `vectors`), not its vector or index.")
@@ -141,7 +128,7 @@ def _check_glove_weight(glove_weight):
     scalar_cases = [((50.0,), {}), ((100.0,), {}), ((1.0,), {}), ((2.5,), {"x_max": 10.0, "alpha": 0.5}),
                     ((400.0,), {}), ((30.0,), {"x_max": 10.0, "alpha": 0.75})]
     for args, kwargs in scalar_cases:
-        result = _call("glove_weight", glove_weight, *args, **kwargs)
+        result = call_answer("glove_weight", glove_weight, *args, **kwargs)
         shown = ", ".join([f"{args[0]:g}"] + [f"{k}={v:g}" for k, v in kwargs.items()])
         value = expect_number(f"glove_weight({shown})", result)
         right = float(reference_glove_weight(args[0], **kwargs))
@@ -193,7 +180,7 @@ def reference_char_ngrams(word: str, n_min: int = 3, n_max: int = 6) -> list[str
 def _check_char_ngrams(char_ngrams):
     expect_callable("char_ngrams", char_ngrams)
     for args in [("where", 3, 6), ("cat", 3, 4), ("a", 3, 6), ("embedding", 4, 5)]:
-        result = _call("char_ngrams", char_ngrams, *args)
+        result = call_answer("char_ngrams", char_ngrams, *args)
         shown = f"char_ngrams({args[0]!r}, {args[1]}, {args[2]})"
         if isinstance(result, (str, bytes)) or not isinstance(result, (list, tuple)):
             raise Incorrect(f"`{shown}` returned {short_repr(result)}; it should return a list of strings.")

@@ -29,7 +29,6 @@ Loading the model prints nothing: see :func:`_quiet_weight_loading`.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -125,11 +124,11 @@ def load_encoder(device: str = "cpu") -> "SentenceTransformer":
     Its ``encode`` gives unit-length sentence vectors (mean pooling, then normalising),
     the same as :func:`encode_sentences`.
 
-    Every call returns a new deep copy (weights, tokenizer, settings) that belongs to the
+    Every call reads a new encoder from disk (about 2 s, ~90 MB) that belongs to the
     caller: training it, changing its weights or its ``max_seq_length`` changes neither
     :func:`encode_sentences` (nor any other helper of this module) nor what a later call
-    returns. The weights are read from disk once per process (about 2 s) and kept
-    privately; a copy takes about a second and ~90 MB.
+    returns. (Reading it again rather than copying the module's own: a lesson that never
+    calls the other helpers then holds one model, not two.)
 
     Parameters
     ----------
@@ -144,14 +143,18 @@ def load_encoder(device: str = "cpu") -> "SentenceTransformer":
     >>> load_encoder() is encoder   # a new copy each time
     False
     """
-    # A copy, not the cached encoder itself: encode_sentences uses that one, and a learner
-    # who fine-tunes or reconfigures what they were given must not change its results.
-    return copy.deepcopy(_load_encoder(_check_device(device)))
+    # Not the cached encoder itself: encode_sentences uses that one, and a learner who
+    # fine-tunes or reconfigures what they were given must not change its results.
+    return _read_encoder(_check_device(device))
 
 
 @functools.lru_cache(maxsize=None)
 def _load_encoder(device: str) -> "SentenceTransformer":
     # The module's own encoder, shared by its helpers: never handed out (see load_encoder).
+    return _read_encoder(device)
+
+
+def _read_encoder(device: str) -> "SentenceTransformer":
     keep_hub_offline()
     from sentence_transformers import SentenceTransformer
 
@@ -166,11 +169,10 @@ def load_tokenizer_and_model(device: str = "cpu") -> tuple[Any, "torch.nn.Module
     The model is in evaluation mode (dropout off, so outputs are deterministic). Call it
     with ``model(**inputs, output_hidden_states=True)`` to get every layer's token vectors.
 
-    Both are new deep copies on every call and belong to the caller: ``model.train()``,
-    an optimizer step or ``tokenizer.add_tokens(...)`` change neither
+    Both are read from disk on every call (about 1 s, ~90 MB) and belong to the caller:
+    ``model.train()``, an optimizer step or ``tokenizer.add_tokens(...)`` change neither
     :func:`encode_sentences`, :func:`hidden_states` (nor any other helper of this module)
-    nor what a later call returns. The weights are read from disk once per process and
-    kept privately; a copy takes about a second and ~90 MB.
+    nor what a later call returns.
 
     Parameters
     ----------
@@ -193,10 +195,11 @@ def load_tokenizer_and_model(device: str = "cpu") -> tuple[Any, "torch.nn.Module
     >>> load_tokenizer_and_model()[1] is model   # a new copy each time
     False
     """
-    tokenizer, model = _shared_tokenizer_and_model(_check_device(device))
-    # Copies: the originals are the module's cached encoder, which a learner's training
+    device = _check_device(device)
+    # The caller's own, not the module's cached encoder, which a learner's training
     # (lesson 12) or new tokens would otherwise silently change for every later call.
-    return copy.deepcopy(tokenizer), copy.deepcopy(model)
+    encoder = _read_encoder(device)
+    return encoder.tokenizer, encoder[0].auto_model
 
 
 def _shared_tokenizer_and_model(device: str = "cpu"):

@@ -5,6 +5,8 @@ checks (and their messages) the same everywhere instead of one copy per module.
 """
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -142,3 +144,38 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
+
+
+def check_names(names: Any, n: int, name: str = "names") -> list[str]:
+    """``names`` as a list of ``n`` distinct strings: one name per row, so a typed name finds one row.
+
+    Examples
+    --------
+    >>> check_names(["cat", "dog"], 2)
+    ['cat', 'dog']
+    >>> check_names(["cat", "cat"], 2, "words")
+    Traceback (most recent call last):
+    ...
+    ValueError: words must be unique so that a typed name finds one row; 'cat' appears twice
+    """
+    names = [str(x) for x in names]
+    if len(names) != n:
+        raise ValueError(f"{name} must hold one name per row ({n}), got {len(names)}")
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        twice = next(x for x in names if x in seen or seen.add(x))
+        raise ValueError(f"{name} must be unique so that a typed name finds one row; {twice!r} appears twice")
+    return names
+
+
+def unknown_word(word: str, index: Mapping[str, int], name: str) -> ValueError:
+    """The error for a word that is not in a vocabulary, with the closest words it has.
+
+    Examples
+    --------
+    >>> str(unknown_word("kng", {"king": 0, "queen": 1}, "a"))
+    "a='kng' is not in the vocabulary (2 words); did you mean king?"
+    """
+    close = difflib.get_close_matches(word, list(index)[:50_000], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; check the spelling and the case"
+    return ValueError(f"{name}={word!r} is not in the vocabulary ({len(index):,} words){hint}")

@@ -3,8 +3,8 @@
 ``ls course_lib`` reads as the course does:
 
 1. ``data``: the datasets, downloaded and checked;
-2. ``embed``: ways of making embeddings (``text``, ``contextual``, ``vision``, ``graphs``,
-   ``fine_tune``);
+2. ``embed``: ways of making embeddings (``text``, ``word2vec``, ``contextual``, ``vision``,
+   ``graphs``, ``fine_tune``);
 3. ``use``: what is done with embeddings (``search``, ``ann``, ``metrics``, ``benchmarks``,
    ``projection``, ``clustering``, ``classify``);
 4. ``show``: showing them (``plots``, ``tables``, ``explorers``);

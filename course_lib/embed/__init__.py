@@ -1,6 +1,7 @@
 """2 · Ways of making embeddings: each module turns one kind of data into vectors.
 
 - ``text``: tokens, vocabularies, co-occurrence counts, PPMI and truncated SVD (lessons 02-04);
+- ``word2vec``: the pieces of skip-gram with negative sampling, as lesson 03 writes them;
 - ``contextual``: the packaged MiniLM encoder, token and sentence vectors (lesson 05);
 - ``vision``: image datasets, the training loop, embeddings from a network's layers (lesson 06);
 - ``graphs``: random walks (DeepWalk, node2vec), spectral embeddings, edge splits (lesson 07);

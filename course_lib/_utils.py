@@ -85,11 +85,39 @@ def as_matrix(value: Any, name: str, min_rows: int = 1, rows_for: str = "") -> n
     return array
 
 
+def zero_vector_error(what: str, remedy: str = "remove it") -> ValueError:
+    """The error for an all-zero vector where a cosine similarity is needed: it has no direction.
+
+    Every cosine neighbour search refuses such a vector with this message: ``top_k``,
+    ``nearest_neighbours``, ``nearest_words``, the analogy calculator and the explorers.
+
+    Examples
+    --------
+    >>> str(zero_vector_error("corpus row 3", "remove it, or use metric='dot'"))
+    "corpus row 3 is all zeros; cosine similarity is undefined for it (remove it, or use metric='dot')"
+    """
+    return ValueError(f"{what} is all zeros; cosine similarity is undefined for it ({remedy})")
+
+
+def first_zero_row(matrix: np.ndarray) -> int | None:
+    """The index of the first all-zero row of a 2-D array, or None when there is none.
+
+    Examples
+    --------
+    >>> first_zero_row(np.array([[1.0, 0.0], [0.0, 0.0]])), first_zero_row(np.eye(2))
+    (1, None)
+    """
+    zero = np.flatnonzero(~np.any(matrix, axis=1))
+    return int(zero[0]) if zero.size else None
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1; an all-zero row (a ReLU layer can output one) stays zero.
 
-    A zero row then has similarity 0 with everything instead of dividing by zero.
-    (:func:`course_lib.search.normalize` is the public, strict version: it rejects zero rows.)
+    For what is not a neighbour search (k-means on directions, synthetic data, word-pair
+    similarities): a zero row then has similarity 0 with everything instead of dividing by
+    zero. Neighbour searches refuse zero rows instead (:func:`zero_vector_error`), as
+    :func:`course_lib.use.search.normalize` does.
 
     Examples
     --------

@@ -19,7 +19,7 @@ from typing import Iterator
 
 import numpy as np
 
-from course_lib._utils import check_int, is_integer
+from course_lib._utils import as_labels, check_int, is_integer
 
 __all__ = ["PKSampler"]
 
@@ -55,11 +55,7 @@ class PKSampler:
     """
 
     def __init__(self, labels, classes_per_batch: int, per_class: int, batches: int, seed: int = 0) -> None:
-        if hasattr(labels, "detach"):
-            labels = labels.detach().cpu().numpy()
-        y = np.asarray(labels)
-        if y.ndim != 1 or len(y) == 0:
-            raise ValueError(f"labels must be a non-empty 1-D array, one class per example; got shape {y.shape}")
+        y = as_labels(labels)
         self.per_class = check_int(per_class, "per_class", 1)
         if self.per_class < 2:
             raise ValueError("per_class must be at least 2, so that every anchor has a positive in its batch")

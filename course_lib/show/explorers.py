@@ -35,7 +35,16 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib._utils import as_labels, as_matrix, check_choice, check_int, check_names, is_integer, unknown_word
+from course_lib._utils import (
+    as_labels,
+    as_matrix,
+    check_choice,
+    check_int,
+    check_names,
+    is_integer,
+    unknown_word,
+    zero_vector_error,
+)
 from course_lib.show.plots import scatter_2d, show_images
 from course_lib.use.benchmarks import ANALOGY_METHODS, COSMUL_EPS, AnalogyCalculator, analogy_method
 from course_lib.use.projection import project
@@ -394,7 +403,8 @@ class NeighbourExplorer(_Explorer):
         corpus = self._embeddings[self.embedding.value]
         metric, k = self.metric.value, int(self.k.value)
         if metric == "cosine" and not np.any(corpus[i]):
-            raise ValueError(f"item {self._name(i)!r} has an all-zero vector: its cosine similarity is undefined")
+            raise zero_vector_error(f"the vector of {self.item_name} {self._name(i)!r}",
+                                    "pick another, or the metric 'dot' or 'euclidean'")
         # One more than asked: the query itself is (almost always) its own best match.
         found, scores = top_k(corpus[i], corpus, k=min(k + 1, self.n), metric=metric)
         keep = found != i

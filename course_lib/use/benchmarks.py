@@ -32,7 +32,16 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._utils import as_matrix, check_int, check_names, is_integer, unit_rows, unknown_word
+from course_lib._utils import (
+    as_matrix,
+    check_int,
+    check_names,
+    first_zero_row,
+    is_integer,
+    unit_rows,
+    unknown_word,
+    zero_vector_error,
+)
 
 __all__ = ["ANALOGY_METHODS", "COSMUL_EPS", "AnalogyCalculator", "AnalogyResult", "analogy", "analogy_accuracy",
            "analogy_method", "analogy_scores", "word_similarity"]
@@ -285,6 +294,14 @@ def _ordered_vectors(vectors: Any, words: Any) -> tuple[list[str], np.ndarray]:
     return names, matrix
 
 
+def _refuse_zero_rows(matrix: np.ndarray, names: Sequence[str]) -> None:
+    """Analogies rank words by cosine similarity, which a vector of zeros does not have."""
+    zero = first_zero_row(matrix) if matrix.size else None
+    if zero is not None:
+        raise zero_vector_error(f"the vector of {names[zero]!r} (vectors row {zero})",
+                                "leave the word out, or give it a vector")
+
+
 def analogy_accuracy(
     vectors: Any,
     questions: Any,
@@ -350,6 +367,7 @@ def analogy_accuracy(
         names, matrix = names[:restrict_vocab], matrix[:restrict_vocab]
     if matrix.size and not np.all(np.isfinite(matrix)):
         raise ValueError("vectors must hold finite numbers (no NaN or infinity)")
+    _refuse_zero_rows(matrix, names)
     unit = unit_rows(matrix)
     index: dict[str, int] = {}
     for i, w in enumerate(names):  # the first (most frequent) spelling wins
@@ -408,6 +426,9 @@ class AnalogyCalculator:
     eps : float
         3CosMul's guard against division by zero.
 
+    A word whose vector is all zeros has no cosine similarity: it is refused with a
+    ``ValueError``, as every neighbour search of the course refuses it.
+
     Attributes
     ----------
     words : list of str
@@ -436,6 +457,7 @@ class AnalogyCalculator:
             self.words = check_names(words, len(matrix), "words")
         self.eps = float(eps)
         self.index = {w: i for i, w in enumerate(self.words)}
+        _refuse_zero_rows(matrix, self.words)
         self._unit = unit_rows(matrix)
 
     def row(self, word: Any, name: str) -> int:

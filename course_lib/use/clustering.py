@@ -21,7 +21,11 @@ import numpy as np
 from course_lib._utils import as_labels, as_matrix, check_choice, check_int, is_integer, unit_rows
 from course_lib.show.tables import format_table
 
-__all__ = ["choose_k", "cluster_agreement", "cluster_scores", "clustering_table", "top_terms"]
+__all__ = ["KMEANS_METRICS", "choose_k", "cluster_agreement", "cluster_scores", "clustering_table", "top_terms"]
+
+#: How :func:`cluster_agreement`'s k-means compares points: by direction (rows scaled to
+#: length 1 first) or by position. A subset of :data:`course_lib.use.search.METRICS`.
+KMEANS_METRICS = ("cosine", "euclidean")
 
 
 def cluster_scores(labels_true: Any, labels_pred: Any, X: Any = None) -> dict[str, float]:
@@ -138,7 +142,7 @@ def cluster_agreement(
 
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
-    check_choice(metric, "metric", ("cosine", "euclidean"))
+    check_choice(metric, "metric", KMEANS_METRICS)
     n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
     n_clusters = check_int(n_clusters, "n_clusters", 1, len(x))
     n_init = check_int(n_init, "n_init", 1, 1000)

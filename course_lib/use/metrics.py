@@ -26,8 +26,8 @@ import numpy as np
 
 from course_lib._utils import as_labels, as_matrix, check_choice, check_int
 from course_lib.show.tables import format_table
-from course_lib.use.clustering import cluster_agreement
-from course_lib.use.search import nearest_neighbours, top_k
+from course_lib.use.clustering import KMEANS_METRICS, cluster_agreement
+from course_lib.use.search import METRICS, nearest_neighbours, top_k
 
 __all__ = [
     "average_precision",
@@ -38,14 +38,6 @@ __all__ = [
     "mean_average_precision",
     "retrieval_metrics",
 ]
-
-#: Similarities these scores understand.
-_METRICS = ("cosine", "euclidean")
-
-
-def _check_metric(metric) -> str:
-    return check_choice(metric, "metric", _METRICS)
-
 
 def _vote(neighbour_labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Majority label of each row; a tie goes to the tied label seen first (the nearest)."""
@@ -84,7 +76,8 @@ def knn_accuracy(
         Their classes.
     k : int
         Neighbours that vote.
-    metric : {"cosine", "euclidean"}
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`course_lib.use.search.top_k`.
     queries : array_like, shape (m, d), optional
         Vectors to classify instead of leave-one-out.
     query_labels : array_like, shape (m,), optional
@@ -105,7 +98,7 @@ def knn_accuracy(
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
-    _check_metric(metric)
+    check_choice(metric, "metric", METRICS)
     if queries is None:
         if query_labels is not None:
             raise ValueError("query_labels was given without queries; pass both, or neither for leave-one-out")
@@ -144,7 +137,8 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     labels : array_like, shape (n,)
     k : int
         Neighbours retrieved per query, 1 <= k <= n - 1.
-    metric : {"cosine", "euclidean"}
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`course_lib.use.search.top_k`.
 
     Returns
     -------
@@ -162,7 +156,7 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
     k = check_int(k, "k", 1, len(x) - 1)
-    _check_metric(metric)
+    check_choice(metric, "metric", METRICS)
     _recall_score(None, y, k)  # fails early when no item has a class-mate
     return _recall_score(nearest_neighbours(x, k, metric), y, k)
 
@@ -202,6 +196,7 @@ def evaluate_embeddings(
     recall_k : int
         Neighbours of :func:`label_recall_at_k`.
     metric : {"cosine", "euclidean"}
+        As for :func:`course_lib.use.clustering.cluster_agreement`, whose k-means knows no "dot".
     n_clusters, seed, n_init
         As for :func:`course_lib.use.clustering.cluster_agreement`.
 
@@ -221,7 +216,7 @@ def evaluate_embeddings(
     items = embeddings if isinstance(embeddings, Mapping) else {"embedding": embeddings}
     if not items:
         raise ValueError("embeddings is empty: give an array or a dict of arrays")
-    _check_metric(metric)
+    check_choice(metric, "metric", KMEANS_METRICS)  # the ARI needs k-means
     results: dict[str, dict[str, float]] = {}
     n = None
     for name, value in items.items():
@@ -308,7 +303,8 @@ def mean_average_precision(embeddings, labels, metric: str = "cosine") -> float:
     ----------
     embeddings : array_like, shape (n, d)
     labels : array_like, shape (n,)
-    metric : {"cosine", "euclidean"}
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`course_lib.use.search.top_k`.
 
     Returns
     -------
@@ -323,7 +319,7 @@ def mean_average_precision(embeddings, labels, metric: str = "cosine") -> float:
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
-    _check_metric(metric)
+    check_choice(metric, "metric", METRICS)
     ranked = nearest_neighbours(x, k=len(x) - 1, metric=metric)
     relevant = y[ranked] == y[:, None]
     counts = relevant.sum(axis=1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._utils import as_matrix, check_choice, check_int, is_integer
+from course_lib._utils import as_matrix, check_choice, check_int, is_integer, zero_vector_error
 
 
 #: Query rows per block. With :data:`CORPUS_BLOCK` this bounds the score block, and so
@@ -100,7 +100,7 @@ def top_k(queries, corpus, k: int, metric: str = "cosine") -> tuple[np.ndarray, 
     >>> top_k([[0.0, 2.0]], corpus, k=1, metric="euclidean")[0].tolist()
     [[1]]
     """
-    metric = _check_metric(metric)
+    metric = check_choice(metric, "metric", METRICS)
     q = _as_array(queries, "queries", ndims=(1, 2))
     c = _as_array(corpus, "corpus", ndims=(2,))
     single = q.ndim == 1
@@ -216,7 +216,7 @@ def nearest_neighbours(embeddings, k: int = 10, metric: str = "cosine") -> np.nd
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     k = check_int(k, "k", 1, len(x) - 1)
-    _check_metric(metric)
+    check_choice(metric, "metric", METRICS)
     # top_k's own cosine: an all-zero row is refused with the same message everywhere.
     found = np.asarray(top_k(x, x, k + 1, metric=metric)[0], dtype=np.int64)
     own = found == np.arange(len(x))[:, None]
@@ -294,10 +294,6 @@ def format_neighbours(neighbours, k: int | None = None, digits: int = 2, scores:
 # --- validation -------------------------------------------------------------------------
 
 
-def _check_metric(metric) -> str:
-    return check_choice(metric, "metric", METRICS)
-
-
 def _as_array(x, name: str, ndims: tuple[int, ...]) -> np.ndarray:
     """``x`` as a real-valued array of one of the allowed numbers of dimensions."""
     try:
@@ -369,10 +365,7 @@ def _unit_rows(
     for row in tiny:
         scale = np.abs(x[row]).max()
         if scale == 0:
-            raise ValueError(
-                f"{_row_label(name, offset + int(row), single)} is all zeros; cosine similarity "
-                "is undefined for it (remove it, or use metric='dot')"
-            )
+            raise zero_vector_error(_row_label(name, offset + int(row), single), "remove it, or use metric='dot'")
         # The square underflowed: measure the length of the rescaled row instead.
         norms[row] = scale * np.linalg.norm(x[row] / scale)
     return x / norms[:, None]

@@ -16,7 +16,7 @@ Protocol
    :func:`course_lib.data.fetch`: the cache folder, a mirror, or a download). Node features
    and labels are **not** used by the embedding: DeepWalk sees only the graph.
 2. DeepWalk as in Perozzi et al. 2014: uniform random walks
-   (:func:`course_lib.graphs.random_walk_indices`), 10 walks of 40 nodes from every node,
+   (:func:`course_lib.embed.graphs.random_walk_indices`), 10 walks of 40 nodes from every node,
    then skip-gram word2vec (gensim, negative sampling) with 128 dimensions and a window of 10
    nodes, ``epochs`` passes, one worker (deterministic for a seed).
 3. A multinomial logistic regression (scikit-learn) on the standardised vectors of the
@@ -63,7 +63,7 @@ def deepwalk_vectors(graph, *, dim: int, num_walks: int, walk_length: int, windo
     """DeepWalk vectors of every node of ``graph`` (rows in ``graph.nodes`` order)."""
     from gensim.models import Word2Vec
 
-    from course_lib.graphs import random_walk_indices
+    from course_lib.embed.graphs import random_walk_indices
 
     walks = random_walk_indices(graph, num_walks, walk_length, seed=seed)
     names = np.array([str(i) for i in range(graph.number_of_nodes())], dtype=object)

@@ -1,4 +1,4 @@
-"""Time ``course_lib.search.top_k`` against FAISS ``IndexFlatIP`` on the same data.
+"""Time ``course_lib.use.search.top_k`` against FAISS ``IndexFlatIP`` on the same data.
 
 The data: 100,000 corpus vectors and 1,000 queries of dimension 384 (float32, unit
 length, seeded), k = 10, cosine similarity, which on unit vectors is FAISS's inner
@@ -22,7 +22,7 @@ import tracemalloc
 
 import numpy as np
 
-from course_lib.search import normalize, top_k
+from course_lib.use.search import normalize, top_k
 
 #: The issue's goal: top_k within this factor of FAISS's search time.
 GOAL = 2.0

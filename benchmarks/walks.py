@@ -1,4 +1,4 @@
-"""Benchmark: course_lib.graphs.random_walks against the ``node2vec`` package.
+"""Benchmark: course_lib.embed.graphs.random_walks against the ``node2vec`` package.
 
     python benchmarks/walks.py            # full run: a few minutes, mostly the package
     python benchmarks/walks.py --quick    # smaller graphs, about a minute
@@ -24,7 +24,7 @@ imports its library, builds the graph, collects garbage and reads its resident s
 including its result.
 
 ``random_walks`` rows: "first call" is the first call in the process; it loads the
-compiled kernels from numba's on-disk cache (``course_lib/__pycache__``, which the script
+compiled kernels from numba's on-disk cache (``course_lib/embed/__pycache__``, which the script
 fills first) and starts numba's runtime (a fixed cost per process, shown on its own row).
 "warm" rows first make one call on a 20-node graph, then measure. The JIT compile time
 itself is measured in a process whose numba cache directory is empty (``NUMBA_CACHE_DIR``).
@@ -144,7 +144,7 @@ def child(spec: dict) -> dict:
         import node2vec  # noqa: F401
 
         return package_child(make_graph(spec["graph"]), walk)
-    from course_lib.graphs import random_walk_indices, random_walks
+    from course_lib.embed.graphs import random_walk_indices, random_walks
 
     G = make_graph(spec["graph"])
     workers = spec.get("workers", 1)
@@ -166,7 +166,7 @@ def compile_child() -> dict:
     sys.path.insert(0, str(ROOT))
     import networkx as nx
 
-    from course_lib.graphs import random_walks
+    from course_lib.embed.graphs import random_walks
 
     G = nx.karate_club_graph()  # weighted: compiles the alias tables too
     t0 = time.perf_counter()

@@ -5,6 +5,8 @@ checks (and their messages) the same everywhere instead of one copy per module.
 """
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -83,11 +85,39 @@ def as_matrix(value: Any, name: str, min_rows: int = 1, rows_for: str = "") -> n
     return array
 
 
+def zero_vector_error(what: str, remedy: str = "remove it") -> ValueError:
+    """The error for an all-zero vector where a cosine similarity is needed: it has no direction.
+
+    Every cosine neighbour search refuses such a vector with this message: ``top_k``,
+    ``nearest_neighbours``, ``nearest_words``, the analogy calculator and the explorers.
+
+    Examples
+    --------
+    >>> str(zero_vector_error("corpus row 3", "remove it, or use metric='dot'"))
+    "corpus row 3 is all zeros; cosine similarity is undefined for it (remove it, or use metric='dot')"
+    """
+    return ValueError(f"{what} is all zeros; cosine similarity is undefined for it ({remedy})")
+
+
+def first_zero_row(matrix: np.ndarray) -> int | None:
+    """The index of the first all-zero row of a 2-D array, or None when there is none.
+
+    Examples
+    --------
+    >>> first_zero_row(np.array([[1.0, 0.0], [0.0, 0.0]])), first_zero_row(np.eye(2))
+    (1, None)
+    """
+    zero = np.flatnonzero(~np.any(matrix, axis=1))
+    return int(zero[0]) if zero.size else None
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1; an all-zero row (a ReLU layer can output one) stays zero.
 
-    A zero row then has similarity 0 with everything instead of dividing by zero.
-    (:func:`course_lib.search.normalize` is the public, strict version: it rejects zero rows.)
+    For what is not a neighbour search (k-means on directions, synthetic data, word-pair
+    similarities): a zero row then has similarity 0 with everything instead of dividing by
+    zero. Neighbour searches refuse zero rows instead (:func:`zero_vector_error`), as
+    :func:`course_lib.use.search.normalize` does.
 
     Examples
     --------
@@ -142,3 +172,38 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
+
+
+def check_names(names: Any, n: int, name: str = "names") -> list[str]:
+    """``names`` as a list of ``n`` distinct strings: one name per row, so a typed name finds one row.
+
+    Examples
+    --------
+    >>> check_names(["cat", "dog"], 2)
+    ['cat', 'dog']
+    >>> check_names(["cat", "cat"], 2, "words")
+    Traceback (most recent call last):
+    ...
+    ValueError: words must be unique so that a typed name finds one row; 'cat' appears twice
+    """
+    names = [str(x) for x in names]
+    if len(names) != n:
+        raise ValueError(f"{name} must hold one name per row ({n}), got {len(names)}")
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        twice = next(x for x in names if x in seen or seen.add(x))
+        raise ValueError(f"{name} must be unique so that a typed name finds one row; {twice!r} appears twice")
+    return names
+
+
+def unknown_word(word: str, index: Mapping[str, int], name: str) -> ValueError:
+    """The error for a word that is not in a vocabulary, with the closest words it has.
+
+    Examples
+    --------
+    >>> str(unknown_word("kng", {"king": 0, "queen": 1}, "a"))
+    "a='kng' is not in the vocabulary (2 words); did you mean king?"
+    """
+    close = difflib.get_close_matches(word, list(index)[:50_000], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; check the spelling and the case"
+    return ValueError(f"{name}={word!r} is not in the vocabulary ({len(index):,} words){hint}")

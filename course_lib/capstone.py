@@ -129,7 +129,7 @@ def baseline_embedding(project: Project) -> np.ndarray:
 
         pixels = np.asarray(project.items).reshape(project.n_items, -1)
         return PCA(n_components=30, random_state=0).fit_transform(pixels)
-    from course_lib.graphs import spectral_embedding
+    from course_lib.embed.graphs import spectral_embedding
 
     return spectral_embedding(project.items, dim=4 if project.n_items < 50 else 8)
 

@@ -191,7 +191,7 @@ def keep_hub_offline() -> None:
     """Make Hugging Face libraries never try the network: the course's models are packaged.
 
     ``setdefault``: a learner's own setting is respected. Called by :func:`setup` and by
-    ``course_lib.contextual`` before it loads the encoder.
+    ``course_lib.embed.contextual`` before it loads the encoder.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

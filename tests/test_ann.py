@@ -1,4 +1,4 @@
-"""course_lib.ann: synthetic vectors, the exact index, the benchmark loop and its reports."""
+"""course_lib.use.ann: synthetic vectors, the exact index, the benchmark loop and its reports."""
 from __future__ import annotations
 
 import doctest
@@ -11,19 +11,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import ann  # noqa: E402
-from course_lib.ann import (  # noqa: E402
+from course_lib.use import ann  # noqa: E402
+from course_lib.use.ann import (  # noqa: E402
     BenchmarkResult,
     ExactIndex,
     benchmark_index,
     clustered_vectors,
-    format_results,
+    benchmark_table,
     index_memory,
     plot_costs,
     plot_recall_qps,
     set_search_param,
 )
-from course_lib.search import top_k  # noqa: E402
+from course_lib.use.search import top_k  # noqa: E402
 
 DIM = 16
 
@@ -225,8 +225,8 @@ RESULTS = [
 
 
 def test_format_results_with_and_without_timings():
-    full = format_results(RESULTS)
-    stable = format_results(RESULTS, timings=False)
+    full = benchmark_table(RESULTS)
+    stable = benchmark_table(RESULTS, timings=False)
     assert "QPS" in full and "60,000" in full and "build (s)" in full
     assert "QPS" not in stable and "60,000" not in stable and "build" not in stable
     lines = stable.splitlines()
@@ -235,7 +235,7 @@ def test_format_results_with_and_without_timings():
     assert lines[2].split() == ["IVF", "nprobe=1", "0.550", "9.0"]
     assert lines[4].split() == ["HNSW", "efSearch=16", "0.900", "-"]
     with pytest.raises(ValueError, match="non-empty list of BenchmarkResult"):
-        format_results([])
+        benchmark_table([])
 
 
 def test_plot_recall_qps_is_log_scale_with_one_line_per_index():

@@ -1,4 +1,4 @@
-"""course_lib.classify: repeated stratified CV, few-label accuracy, baselines, averaged vectors."""
+"""course_lib.use.classify: repeated stratified CV, few-label accuracy, baselines, averaged vectors."""
 from __future__ import annotations
 
 import doctest
@@ -9,14 +9,13 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 
-from course_lib import classify
-from course_lib.classify import (
+from course_lib.use import classify
+from course_lib.use.classify import (
     CVResult,
     average_word_vectors,
     bag_of_words_pipeline,
     cross_validated_accuracy,
     few_label_accuracy,
-    format_cv_table,
 )
 
 
@@ -217,19 +216,3 @@ def test_average_word_vectors_validates():
         average_word_vectors([["good"]], {})
     with pytest.raises(ValueError, match="vectors have 3 dimensions but dim is 2"):
         average_word_vectors([["good"]], VECTORS, dim=2)
-
-
-# --- format_cv_table ---------------------------------------------------------------------
-
-
-def test_format_cv_table_aligns_rows_and_marks_missing_cells():
-    r = CVResult(0.6, 0.05, np.array([[0.55, 0.65]]))
-    text = format_cv_table({"TF-IDF": {"sentiment": r, "topic": r}, "MiniLM": {"topic": r}}, title="accuracy")
-    lines = text.splitlines()
-    assert lines[0] == "accuracy"
-    assert lines[1].split() == ["sentiment", "topic"]
-    assert lines[2].startswith("TF-IDF") and lines[2].count("0.600 ± 0.050") == 2
-    assert lines[3].startswith("MiniLM") and "-" in lines[3].split()
-    assert len({len(line) for line in lines[1:]}) == 1
-    with pytest.raises(ValueError, match="results is empty"):
-        format_cv_table({})

@@ -1,4 +1,4 @@
-"""course_lib.clustering: scores against known labels, choosing k, naming clusters."""
+"""course_lib.use.clustering: scores against known labels, agreement with labels, choosing k, naming clusters."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import silhouette_score
 
-from course_lib.clustering import choose_k, cluster_scores, scores_table, top_terms
+from course_lib.use.clustering import choose_k, cluster_agreement, cluster_scores, clustering_table, top_terms
 
 rng = np.random.default_rng(0)
 CENTRES = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
@@ -42,13 +42,13 @@ def test_cluster_scores_rejects_mismatched_lengths():
         cluster_scores(TRUTH, TRUTH, X[:-1])
 
 
-def test_scores_table_prints_three_decimals_and_a_dash_for_nan():
-    table = scores_table({"a": cluster_scores(TRUTH, TRUTH, X), "b": cluster_scores(TRUTH, TRUTH)}, title="t")
+def test_clustering_table_prints_three_decimals_and_a_dash_for_nan():
+    table = clustering_table({"a": cluster_scores(TRUTH, TRUTH, X), "b": cluster_scores(TRUTH, TRUTH)}, title="t")
     lines = table.splitlines()
     assert lines[0] == "t" and lines[1].split()[0] == "clustering"
     assert lines[2].split()[3] == "1.000" and lines[3].split()[-1] == "-"
     with pytest.raises(ValueError, match="results must be"):
-        scores_table({})
+        clustering_table({})
 
 
 def test_choose_k_finds_three_blobs_and_inertia_falls():
@@ -70,3 +70,54 @@ def test_top_terms_dense_and_sparse_agree_and_skip_noise():
         top_terms(w, ["cat"], [0, 0, 1, -1])
     with pytest.raises(ValueError, match="n must be"):
         top_terms(w, ["cat", "dog", "pet"], [0, 0, 1, -1], n=4)
+
+
+# --- cluster_agreement -------------------------------------------------------------------
+
+
+def test_cluster_agreement_perfect_chance_and_reproducible(blobs):
+    x, y = blobs(per_class=30)
+    assert cluster_agreement(x, y) == 1.0
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((90, 5))
+    low = cluster_agreement(noise, y, seed=3)
+    assert -0.1 < low < 0.1
+    assert cluster_agreement(noise, y, seed=3) == low
+
+
+def test_cluster_agreement_cosine_groups_by_direction():
+    # Two directions at very different lengths: cosine sees 2 groups, Euclidean splits by length.
+    rng = np.random.default_rng(0)
+    direction = np.repeat([[1.0, 0.0], [0.0, 1.0]], 20, axis=0) + 0.01 * rng.standard_normal((40, 2))
+    scale = np.tile(np.r_[np.full(10, 1.0), np.full(10, 100.0)], 2)[:, None]
+    y = np.repeat([0, 1], 20)
+    assert cluster_agreement(direction * scale, y, metric="cosine") == 1.0
+    assert cluster_agreement(direction * scale, y, metric="euclidean") < 0.5
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_clusters": 0}, "n_clusters must be an integer"),
+    ({"n_init": 0}, "n_init must be an integer"),
+    ({"seed": -2}, "seed must be a non-negative integer"),
+])
+def test_cluster_agreement_validation(kwargs, message, blobs):
+    x, y = blobs()
+    with pytest.raises(ValueError, match=message):
+        cluster_agreement(x, y, **kwargs)
+
+
+def test_cluster_agreement_emits_no_warning(blobs):
+    import warnings
+
+    x, y = blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cluster_agreement(x, y)
+
+
+def test_cluster_agreement_leaves_torch_threads_alone(blobs):
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    x, y = blobs()
+    cluster_agreement(x, y)
+    assert torch.get_num_threads() == before

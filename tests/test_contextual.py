@@ -1,4 +1,4 @@
-"""course_lib.contextual with the real packaged MiniLM model (loaded once for the module)."""
+"""course_lib.embed.contextual with the real packaged MiniLM model (loaded once for the module)."""
 from __future__ import annotations
 
 import os
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import contextual
-from course_lib.contextual import (
+from course_lib.embed import contextual
+from course_lib.embed.contextual import (
     DIM,
     NUM_LAYERS,
     encode_sentences,
@@ -140,7 +140,7 @@ def test_encode_sentences_validates_max_seq_length(bad):
 
 def test_loading_writes_nothing_to_stderr_and_needs_no_network():
     # A fresh process, so the (cached) load really happens; offline is forced from outside.
-    code = ("from course_lib.contextual import load_encoder, load_tokenizer_and_model\n"
+    code = ("from course_lib.embed.contextual import load_encoder, load_tokenizer_and_model\n"
             "from transformers.utils import logging\n"
             "load_tokenizer_and_model(); load_encoder().encode(['a test'])\n"
             "assert logging.is_progress_bar_enabled(), 'the progress bar setting was not restored'\n")
@@ -279,7 +279,7 @@ def test_static_token_embeddings_are_the_models_input_embeddings(loaded):
 
 
 def test_static_token_embeddings_work_with_course_evaluate():
-    from course_lib.evaluate import word_similarity
+    from course_lib.use.benchmarks import word_similarity
 
     static = static_token_embeddings()
     pairs = [("cat", "dog", 9.0), ("cat", "car", 2.0), ("car", "truck", 8.5), ("dog", "truck", 1.5),

@@ -673,3 +673,24 @@ def test_no_message_contains_the_expected_value(value, expected):
         result = q.evaluate({"answer": value})
         assert result.outcome == "incorrect"
         _assert_clean(result.message)
+
+
+# --------------------------------------------------------------------------- the checker never crashes (issue #14)
+
+
+def test_the_issues_example_is_reported_as_incorrect_not_raised():
+    """expect_equal("total", np.array([6, 6]), 6) once raised NumPy's ambiguous-truth error out of check()."""
+    q = Exercise("q1", "a total", ["total"], lambda total: expect_equal("total", total, 6), hints=["h"])
+    result = q.evaluate({"total": np.array([6, 6])})
+    assert result.outcome == "incorrect" and result.message.startswith("q1 incorrect:")
+
+
+@pytest.mark.parametrize("error", [ValueError("truth value of an array is ambiguous"), ZeroDivisionError("division"),
+                                   RuntimeError("boom"), IndexError("index 3"), AssertionError("checker")])
+def test_any_exception_in_a_check_is_reported_as_incorrect(error):
+    def check(answer):
+        raise error
+
+    result = Exercise("q1", "t", ["answer"], check, hints=["h"]).evaluate({"answer": 1})
+    assert result.outcome == "incorrect"
+    assert type(error).__name__ in result.message

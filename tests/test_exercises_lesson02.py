@@ -9,7 +9,7 @@ from scipy.stats import pearsonr, spearmanr
 
 from course_lib.exercises import ____
 from course_lib.exercises.lesson02 import q1, q2, q3, q4
-from course_lib.text import Vocabulary, build_vocab, ppmi, tokenize
+from course_lib.embed.text import Vocabulary, build_vocab, ppmi, tokenize
 
 # ---------------------------------------------------------------- q1
 

@@ -6,17 +6,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from course_lib.embed.word2vec import keep_probabilities as lesson_keep_probabilities
+from course_lib.embed.word2vec import noise_distribution as lesson_noise_distribution
+from course_lib.embed.word2vec import sgns_loss as lesson_sgns_loss
+from course_lib.embed.word2vec import skipgram_pairs as lesson_skipgram_pairs
 from course_lib.exercises import ____
-from course_lib.exercises.lesson03 import (
-    lesson_keep_probabilities,
-    lesson_noise_distribution,
-    lesson_sgns_loss,
-    lesson_skipgram_pairs,
-    q1,
-    q2,
-    q3,
-    q4,
-)
+from course_lib.exercises.lesson03 import q1, q2, q3, q4
 
 COUNTS = np.array([5000, 1200, 300, 40, 7, 5, 5, 1], dtype=np.int64)
 

@@ -236,7 +236,7 @@ def test_q4_right_answer_passes(benchmark):
 
 
 def test_q4_matches_course_evaluate(benchmark):
-    from course_lib.evaluate import word_similarity
+    from course_lib.use.benchmarks import word_similarity
 
     rho, covered, _ = word_similarity(benchmark["static"], benchmark["pairs"])
     assert _outcome(q4, {**benchmark, "rho": rho, "n_covered": covered})[0] == "correct"

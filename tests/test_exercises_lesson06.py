@@ -275,7 +275,7 @@ def test_q3_errors_and_none_are_reported(embedded):
 
 
 def test_q3_message_does_not_leak_the_answer(embedded):
-    from course_lib.embedding_metrics import label_recall_at_k
+    from course_lib.use.metrics import label_recall_at_k
 
     def off(embeddings, labels):
         return 0.5 * recall_factory()(embeddings, labels)

@@ -8,7 +8,7 @@ from sklearn.metrics import roc_auc_score
 
 from course_lib.exercises import ____
 from course_lib.exercises.lesson07 import q1, q2, q3, q4
-from course_lib.graphs import edge_features, node2vec_embedding, train_test_edge_split
+from course_lib.embed.graphs import edge_features, node2vec_embedding, train_test_edge_split
 
 # ---------------------------------------------------------------- q1
 
@@ -88,8 +88,8 @@ def test_q2_typical_mistakes(weights, message):
 
 
 def test_q2_answer_agrees_with_random_walks_statistics():
-    """The contract's weights are the ones course_lib.graphs.random_walks samples from."""
-    from course_lib.graphs import random_walks
+    """The contract's weights are the ones course_lib.embed.graphs.random_walks samples from."""
+    from course_lib.embed.graphs import random_walks
 
     right = np.array([2.0 / P, 1.0, 3.0 / Q, 0.5 / Q])
     G = WALK.copy()

@@ -8,7 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, mutual_info_score, normalized_mutual_info_score, rand_score
 from sklearn.metrics import silhouette_score
 
-from course_lib.clustering import choose_k, top_terms
+from course_lib.use.clustering import choose_k, top_terms
 from course_lib.data import load_digits
 from course_lib.exercises import ____
 from course_lib.exercises.lesson09 import q1, q2, q3, q4

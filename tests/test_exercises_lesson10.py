@@ -8,7 +8,7 @@ import torch
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from torch import nn
 
-from course_lib.classify import bag_of_words_pipeline
+from course_lib.use.classify import bag_of_words_pipeline
 from course_lib.data import load_digits, load_polarity
 from course_lib.exercises import ____
 from course_lib.exercises.lesson10 import q1, q2, q3, q4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_lib.ann import clustered_vectors
+from course_lib.use.ann import clustered_vectors
 from course_lib.exercises import ____
 from course_lib.exercises.lesson11 import q1, q2, q3, q4
 

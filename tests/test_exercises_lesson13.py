@@ -109,7 +109,7 @@ def test_report_check():
 def test_q4_accepts_the_mean_in_any_numeric_form(form):
     from sklearn.linear_model import LogisticRegression
 
-    from course_lib.classify import cross_validated_accuracy
+    from course_lib.use.classify import cross_validated_accuracy
 
     project = load_project("digits")
     X = baseline_embedding(project)

@@ -1,4 +1,4 @@
-"""Tests of course_lib.graphs: random walks (DeepWalk / node2vec) and the lesson helpers.
+"""Tests of course_lib.embed.graphs: random walks (DeepWalk / node2vec) and the lesson helpers.
 
 Statistical tests use fixed seeds; the walks' generator does not depend on the machine,
 so each test sees the same samples everywhere. They compare frequencies with
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.stats import chisquare
 
-from course_lib.graphs import (
+from course_lib.embed.graphs import (
     EdgeSplit,
     deepwalk_embedding,
     edge_features,
@@ -162,7 +162,7 @@ def test_indices_match_labels():
 
 
 def test_walks_converted_in_chunks_match(monkeypatch):
-    import course_lib.graphs as graphs
+    import course_lib.embed.graphs as graphs
 
     G = nx.gn_graph(30, seed=1)  # directed tree towards node 0: many dead ends
     G.add_edges_from([(30, 31), (31, 30), (31, 29)])  # a cycle: some full-length walks

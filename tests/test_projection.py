@@ -1,4 +1,4 @@
-"""course_lib.projection: quiet, reproducible 2-D maps and their trustworthiness."""
+"""course_lib.use.projection: quiet, reproducible 2-D maps and their trustworthiness."""
 from __future__ import annotations
 
 import warnings
@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from course_lib.projection import project, trustworthiness_table
+from course_lib.use.projection import project, trustworthiness_table
 
 X = np.random.default_rng(0).normal(size=(60, 6))
 

@@ -1,4 +1,4 @@
-"""Tests of course_lib.search: exact top-k against a brute-force sort, ties, errors, recall."""
+"""Tests of course_lib.use.search: exact top-k against a brute-force sort, ties, errors, recall."""
 from __future__ import annotations
 
 import doctest
@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from course_lib import search
-from course_lib.search import normalize, recall_at_k, top_k
+from course_lib.use import search
+from course_lib.use.search import METRICS, nearest_neighbours, normalize, recall_at_k, top_k
 
 METRICS = ("cosine", "dot", "euclidean")
 # (QUERY_BLOCK, CORPUS_BLOCK): the defaults, then sizes that force many blocks, partial
@@ -378,7 +378,7 @@ def test_docstring_examples_run():
 
 
 def test_format_neighbours_orders_near_ties_by_printed_score_then_name():
-    from course_lib.search import format_neighbours
+    from course_lib.use.search import format_neighbours
 
     # The same neighbours with last-bit differences, as two machines compute them.
     machine_a = [("spain", 0.801), ("kongo", 0.6571), ("britain", 0.6562), ("italy", 0.655)]
@@ -398,7 +398,68 @@ def test_format_neighbours_orders_near_ties_by_printed_score_then_name():
     ({"neighbours": [("a", "high")]}, "neighbours must be \\(name, score\\) pairs"),
 ])
 def test_format_neighbours_rejects_bad_input(kwargs, message):
-    from course_lib.search import format_neighbours
+    from course_lib.use.search import format_neighbours
 
     with pytest.raises(ValueError, match=message):
         format_neighbours(**kwargs)
+
+
+def brute_neighbours(x, k, metric):
+    if metric == "cosine":
+        u = x / np.linalg.norm(x, axis=1, keepdims=True)
+        d = -(u @ u.T)
+    elif metric == "dot":
+        d = -(x @ x.T)
+    else:
+        d = np.linalg.norm(x[:, None] - x[None], axis=-1)
+    np.fill_diagonal(d, np.inf)
+    return np.argsort(d, axis=1, kind="stable")[:, :k]
+
+
+# --- nearest_neighbours ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_nearest_neighbours_match_brute_force_and_exclude_self(metric):
+    x = np.random.default_rng(1).standard_normal((30, 4))
+    found = nearest_neighbours(x, k=5, metric=metric)
+    assert found.shape == (30, 5) and found.dtype == np.int64
+    assert not np.any(found == np.arange(30)[:, None])
+    np.testing.assert_array_equal(found, brute_neighbours(x, 5, metric))
+
+
+def test_nearest_neighbours_with_duplicates_never_return_self():
+    x = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    found = nearest_neighbours(x, k=2, metric="euclidean")
+    assert not np.any(found == np.arange(4)[:, None])
+    assert set(found[1]) == {0, 2}
+
+
+def test_nearest_neighbours_refuses_zero_rows_with_cosine_as_top_k_does():
+    """One policy for cosine everywhere: an all-zero row has no direction (a ReLU layer can output one)."""
+    x = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 0.1], [0.0, 1.0]])
+    with pytest.raises(ValueError) as from_top_k:
+        top_k(x, x, 2)
+    with pytest.raises(ValueError) as from_neighbours:
+        nearest_neighbours(x, k=1)
+    assert "row 1 is all zeros" in str(from_neighbours.value)
+    assert str(from_neighbours.value) == str(from_top_k.value)
+    assert nearest_neighbours(x, k=1, metric="euclidean")[1, 0] == 0  # Euclidean distance is defined
+
+
+@pytest.mark.parametrize("args, message", [
+    ((np.zeros((3, 2)), 3), "k must be an integer between 1 and 2"),
+    ((np.zeros((3, 2)), 0), "k must be"),
+    ((np.zeros(3), 1), "must be 2-D"),
+    ((np.zeros((1, 2)), 1), "at least 2 rows"),
+    ((np.array([[1.0, np.nan], [0.0, 1.0]]), 1), r"NaN or infinity \(row 0\)"),
+    ((np.array([["a", "b"], ["c", "d"]]), 1), "must hold numbers"),
+])
+def test_nearest_neighbours_validation(args, message):
+    with pytest.raises(ValueError, match=message):
+        nearest_neighbours(*args)
+
+
+def test_unknown_metric():
+    with pytest.raises(ValueError, match="metric must be one of"):
+        nearest_neighbours(np.eye(3), 1, metric="manhattan")

@@ -1,11 +1,11 @@
-"""Tests of course_lib.text: tokens, vocabularies, co-occurrences, PPMI, SVD, neighbours."""
+"""Tests of course_lib.embed.text: tokens, vocabularies, co-occurrences, PPMI, SVD, neighbours."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from course_lib.text import (
+from course_lib.embed.text import (
     Vocabulary,
     build_vocab,
     cooccurrence_matrix,
@@ -253,10 +253,10 @@ def test_truncated_svd_rejects_nan():
 
 
 def test_nearest_words_by_cosine_excluding_the_query():
-    vectors = np.array([[1.0, 0.0], [10.0, 1.0], [0.0, 1.0], [-1.0, 0.0], [0.0, 0.0]])
-    words = ["cat", "dog", "car", "anti", "zero"]
+    vectors = np.array([[1.0, 0.0], [10.0, 1.0], [0.0, 1.0], [-1.0, 0.0], [0.0, 3.0]])
+    words = ["cat", "dog", "car", "anti", "up"]
     result = nearest_words(vectors, words, "cat", k=4)
-    assert [w for w, _ in result] == ["dog", "car", "zero", "anti"]  # length does not matter
+    assert [w for w, _ in result] == ["dog", "car", "up", "anti"]  # length does not matter
     assert result[0][1] == pytest.approx(10 / np.sqrt(101))
     assert result[1][1] == pytest.approx(0.0) and result[2][1] == 0.0  # tie: row order
     assert result[3][1] == pytest.approx(-1.0)
@@ -280,3 +280,12 @@ def test_nearest_words_validation(kwargs, name):
     args.update(kwargs)
     with pytest.raises(ValueError, match=name):
         nearest_words(**args)
+
+
+def test_nearest_words_refuses_a_zero_vector_as_top_k_does():
+    """One policy for cosine neighbours: a vector of zeros has no direction."""
+    vectors = np.array([[1.0, 0.0], [0.0, 0.0], [0.9, 0.1]])
+    with pytest.raises(ValueError, match=r"the vector of 'dog' \(vectors row 1\) is all zeros; cosine similarity is undefined"):
+        nearest_words(vectors, ["cat", "dog", "car"], "cat", k=1)
+    with pytest.raises(ValueError, match="is all zeros; cosine similarity is undefined"):
+        nearest_words(vectors, ["cat", "dog", "car"], "dog", k=1)

@@ -1,24 +1,18 @@
-"""course_lib.vision on tiny inputs: datasets, loaders, the training loop, hooks, grids."""
+"""course_lib.embed.vision on tiny inputs: datasets, loaders, the training loop, hooks."""
 from __future__ import annotations
 
 from collections import OrderedDict
 
-import matplotlib
+import numpy as np
+import pytest
+import torch
+from torch import nn
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-
-from course_lib.vision import (  # noqa: E402
+from course_lib.embed.vision import (
     ImageDataset,
     evaluate_classifier,
-    image_grid,
     layer_embeddings,
     make_loader,
-    show_neighbours,
     train_classifier,
 )
 
@@ -29,17 +23,6 @@ def tiny_cnn() -> nn.Sequential:
         ("embed", nn.Sequential(nn.Flatten(), nn.Linear(32, 5), nn.ReLU())),
         ("classify", nn.Linear(5, 2)),
     ]))
-
-
-@pytest.fixture
-def images():
-    rng = np.random.default_rng(0)
-    return rng.random((12, 8, 8)).astype(np.float32)
-
-
-@pytest.fixture
-def labels():
-    return np.array([0, 1] * 6)
 
 
 # --- ImageDataset and make_loader ----------------------------------------------------
@@ -276,60 +259,3 @@ def test_layer_embeddings_unused_layer():
 
     with pytest.raises(ValueError, match="never ran"):
         layer_embeddings(Skips(), np.zeros((2, 3, 3), np.float32), ["unused"])
-
-
-# --- image grids -----------------------------------------------------------------------
-
-
-def test_image_grid_layout_and_titles(images):
-    fig = image_grid(images[:7], ncols=3, titles=[str(i) for i in range(7)], title="grid")
-    axes = fig.axes
-    assert len(axes) == 9  # 3 rows of 3; the last two are blank
-    assert [ax.get_title() for ax in axes[:7]] == [str(i) for i in range(7)]
-    assert len(axes[8].images) == 0
-    assert fig._suptitle.get_text() == "grid"
-    plt.close(fig)
-
-
-def test_image_grid_rgb_and_validation(images):
-    fig = image_grid(np.random.rand(2, 3, 5, 5), ncols=4)
-    assert len(fig.axes) == 2
-    plt.close(fig)
-    with pytest.raises(ValueError, match="titles must hold one title per image"):
-        image_grid(images[:3], titles=["a"])
-    with pytest.raises(ValueError, match="ncols"):
-        image_grid(images[:3], ncols=0)
-    with pytest.raises(ValueError, match="1 \\(grey\\) or 3 \\(RGB\\) channels"):
-        image_grid(np.zeros((2, 2, 4, 4)))
-
-
-def test_show_neighbours_rows_titles_and_colours(images, labels):
-    neighbours = {"pixels": np.array([[1, 2], [3, 5]]), "cnn": np.array([[2, 4], [5, 7]])}
-    fig = show_neighbours(images, [0, 1], neighbours, labels=labels, title="gallery")
-    axes = np.array(fig.axes).reshape(4, 3)
-    assert axes[0, 0].get_ylabel() == "pixels" and axes[1, 0].get_ylabel() == "cnn"
-    assert axes[0, 0].get_title() == "query: 0"
-    # Query 0 has label 0: neighbour 1 (label 1) is red, neighbour 2 (label 0) is black.
-    assert axes[0, 1].title.get_color() == "red" and axes[0, 2].title.get_color() == "black"
-    plt.close(fig)
-
-
-def test_show_neighbours_with_separate_queries_and_plain_array(images, labels):
-    fig = show_neighbours(images, [0], np.array([[4, 5, 6]]), labels=labels,
-                          query_images=images[:2], query_labels=[1, 0])
-    assert len(fig.axes) == 4
-    assert fig.axes[0].get_title() == "query: 1"
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("queries, neighbours, message", [
-    ([], np.zeros((0, 2), int), "at least one query"),
-    ([20], np.array([[1, 2]]), "outside 0..11"),
-    ([0], np.array([[1.0, 2.0]]), "integer array with one row per query"),
-    ([0, 1], np.array([[1, 2]]), "one row per query"),
-    ([0], np.array([[1, 99]]), r"indices must lie in 0..11"),
-])
-def test_show_neighbours_validation(images, queries, neighbours, message):
-    with pytest.raises(ValueError, match=message):
-        show_neighbours(images, queries, neighbours)
-    plt.close("all")

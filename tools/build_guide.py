@@ -193,7 +193,7 @@ points are read from the lessons themselves, and the run times are measured by
 - **Exercises** are in `exercises/NN_*.ipynb`: blanks `____`, and `q1.check()` answers
   back. Learners work in pairs; `q1.hint()` before `q1.solution()`. The exercise minutes
   below are for that.
-- **Explorers** (sliders and buttons from `course_lib.widgets`, first in lesson 01) are
+- **Explorers** (sliders and buttons from `course_lib.show.explorers`, first in lesson 01) are
   for pair work: one drives, the other predicts. They need a running kernel; on GitHub a table of the
   stored settings shows instead.
 - **Restart the kernel between lessons** (*Kernel → Restart Kernel*): every lesson

@@ -22,9 +22,9 @@ from course_lib.exercises import (
     expect_in_range,
     expect_number,
 )
+from course_lib.use.search import METRICS
 
 LESSON = "01"
-METRICS = ("cosine", "euclidean", "dot")
 
 
 # ---------------------------------------------------------------------------- helpers

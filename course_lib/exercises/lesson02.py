@@ -26,7 +26,7 @@ def _sample(words, n: int = 2) -> str:
 
 
 def _check_vocabulary(word_counts, vocabulary, toy_texts, min_count):
-    from course_lib.text import tokenize
+    from course_lib.embed.text import tokenize
 
     expected = Counter(t for text in toy_texts for t in tokenize(text))
     expect_type("word_counts", word_counts, Mapping,
@@ -37,7 +37,7 @@ def _check_vocabulary(word_counts, vocabulary, toy_texts, min_count):
     if any(not k.isalpha() for k in keys):
         odd = [k for k in keys if not k.isalpha()]
         raise Incorrect(f"`word_counts` has keys with punctuation or digits, such as {_sample(odd, 1)}: "
-                        "split the texts with tokenize(text) from course_lib.text, not str.split().")
+                        "split the texts with tokenize(text) from course_lib.embed.text, not str.split().")
     if any(k != k.lower() for k in keys):
         upper = [k for k in keys if k != k.lower()]
         raise Incorrect(f"`word_counts` has keys with capitals, such as {_sample(upper, 1)}: "
@@ -96,7 +96,7 @@ def _reference_ppmi(counts, log=np.log, probabilities=True):
 
 
 def _check_ppmi(toy_ppmi, toy_counts):
-    from course_lib.text import ppmi
+    from course_lib.embed.text import ppmi
 
     counts = np.asarray(toy_counts, dtype=float)
     expected = ppmi(counts)
@@ -139,7 +139,7 @@ def _rank(scores: np.ndarray, exclude: int, k: int, largest: bool = True) -> lis
 
 
 def _check_neighbours(neighbours, word_vectors, vocab, query):
-    from course_lib.text import nearest_words
+    from course_lib.embed.text import nearest_words
 
     k = 5
     expect_type("neighbours", neighbours, (list, tuple), why=f"Make a list of {k} words, most similar first.")
@@ -197,7 +197,7 @@ def _covered(word_vectors, vocab, wordsim, lower=True):
 def _check_spearman(rho, n_covered, word_vectors, vocab, wordsim):
     from scipy.stats import pearsonr, spearmanr
 
-    from course_lib.evaluate import word_similarity
+    from course_lib.use.benchmarks import word_similarity
 
     expected_rho, expected_n, total = word_similarity(dict(zip(vocab.words, word_vectors)), wordsim)
     human_raw, _ = _covered(word_vectors, vocab, wordsim, lower=False)

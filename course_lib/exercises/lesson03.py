@@ -1,8 +1,8 @@
 """Checks for exercises/03_word2vec_from_scratch.ipynb: noise, sub-sampling, the loss, the pairs.
 
-The ``lesson_*`` functions are the lesson's own versions of the four pieces. The checks
-compare answers with them, and the practice notebook trains with them, so its later cells
-never depend on a learner's answer.
+The checks compare answers with the lesson's own versions of the four pieces, which live in
+:mod:`course_lib.embed.word2vec` (the practice notebook trains with them too, so its later
+cells never depend on a learner's answer).
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections import Counter
 
 import numpy as np
 
+from course_lib.embed import word2vec as lesson
 from course_lib.exercises import (
     Exercise,
     Incorrect,
@@ -22,39 +23,6 @@ from course_lib.exercises import (
 LESSON = "03"
 
 
-# ---------------------------------------------------------------- the lesson's versions
-
-
-def lesson_noise_distribution(counts, power: float = 0.75) -> np.ndarray:
-    """Probability of drawing each word as a negative: counts ** power, normalised."""
-    weights = np.asarray(counts, dtype=np.float64) ** power
-    return weights / weights.sum()
-
-
-def lesson_keep_probabilities(counts, t: float) -> np.ndarray:
-    """word2vec's (C code, gensim) sub-sampling: keep with min(1, sqrt(t/f) + t/f)."""
-    counts = np.asarray(counts, dtype=np.float64)
-    frequency = counts / counts.sum()
-    return np.minimum(1.0, np.sqrt(t / frequency) + t / frequency)
-
-
-def lesson_sgns_loss(center_vectors, context_vectors, negative_vectors):
-    """Mean negative-sampling loss: -log s(u.v) - sum_k log s(-n_k.v), averaged over the batch."""
-    import torch.nn.functional as F
-
-    positive = (center_vectors * context_vectors).sum(dim=-1)
-    negative = (negative_vectors * center_vectors.unsqueeze(1)).sum(dim=-1)
-    return -(F.logsigmoid(positive) + F.logsigmoid(-negative).sum(dim=-1)).mean()
-
-
-def lesson_skipgram_pairs(sentence, window: int) -> list[tuple]:
-    """Every (center, context) pair of ``sentence`` with the context at most ``window`` away."""
-    n = len(sentence)
-    return [(sentence[i], sentence[j])
-            for i in range(n)
-            for j in range(max(0, i - window), min(n, i + window + 1)) if j != i]
-
-
 # ---------------------------------------------------------------- q1: noise distribution
 
 
@@ -63,7 +31,7 @@ def _check_noise(noise_probs, counts):
     array = expect_array("noise_probs", noise_probs, shape=counts.shape,
                          why="One probability per vocabulary word, in the order of `counts`.")
     array = array.astype(np.float64)
-    expected = lesson_noise_distribution(counts)
+    expected = lesson.noise_distribution(counts)
     if np.allclose(array, expected, rtol=1e-5, atol=1e-12):
         return None
     if (array < 0).any():
@@ -76,8 +44,8 @@ def _check_noise(noise_probs, counts):
     if np.allclose(array, counts / counts.sum(), rtol=1e-5, atol=1e-12):
         raise Incorrect("`noise_probs` is the plain unigram distribution: raise the counts to the power 0.75 "
                         "before normalising.")
-    if np.allclose(array, lesson_noise_distribution(counts, 4 / 3), rtol=1e-5, atol=1e-12) or \
-            np.allclose(array, lesson_noise_distribution(counts, 0.25), rtol=1e-5, atol=1e-12):
+    if np.allclose(array, lesson.noise_distribution(counts, 4 / 3), rtol=1e-5, atol=1e-12) or \
+            np.allclose(array, lesson.noise_distribution(counts, 0.25), rtol=1e-5, atol=1e-12):
         raise Incorrect("`noise_probs` uses the wrong power: the exponent is 0.75 (3/4).")
     if np.argmax(array) != np.argmax(expected):
         raise Incorrect("`noise_probs` should still give the most probability to the most frequent word.")
@@ -92,7 +60,7 @@ def _check_keep(keep_probs, counts, t):
     array = expect_array("keep_probs", keep_probs, shape=counts.shape,
                          why="One probability per vocabulary word, in the order of `counts`.")
     array = array.astype(np.float64)
-    expected = lesson_keep_probabilities(counts, t)
+    expected = lesson.keep_probabilities(counts, t)
     if np.allclose(array, expected, rtol=1e-6, atol=1e-12):
         return None
     f = counts / counts.sum()
@@ -191,7 +159,7 @@ def _check_loss(sgns_loss):
             raise Incorrect("`sgns_loss` returned a tensor that autograd cannot trace back to the vectors; "
                             "compute it with torch operations on the inputs (no NumPy, no .detach()).")
         value = float(result.detach())
-        expected = float(lesson_sgns_loss(center, context, negatives))
+        expected = float(lesson.sgns_loss(center, context, negatives))
         if abs(value - expected) <= 1e-4 * max(1.0, abs(expected)):
             continue
         for name, other in _variants(center, context, negatives).items():
@@ -260,12 +228,12 @@ def _check_pairs(skipgram_pairs):
         if any(len(p) != 2 for p in pairs):
             raise Incorrect(f"`{shown}` should return (center, context) pairs of two words each.")
         got = Counter(pairs)
-        if got == Counter(lesson_skipgram_pairs(sentence, window)):
+        if got == Counter(lesson.skipgram_pairs(sentence, window)):
             continue
         for name, variant in _pair_variants(sentence, window).items():
             if got == Counter(variant):
                 raise Incorrect(f"`{shown}`: {_PAIR_MESSAGES[name]}")
-        if set(got) == set(lesson_skipgram_pairs(sentence, window)):
+        if set(got) == set(lesson.skipgram_pairs(sentence, window)):
             raise Incorrect(f"`{shown}` has the right pairs but not the right number of each: a pair that occurs "
                             "twice in the sentence counts twice (use a list, not a set).")
         raise Incorrect(f"`{shown}` returned {len(pairs)} pairs, which are not the pairs of each word with the "

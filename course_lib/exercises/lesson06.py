@@ -94,7 +94,7 @@ q1 = Exercise(
 
 
 def _reference_output(model, batch, layer: str) -> np.ndarray:
-    from course_lib.vision import layer_embeddings
+    from course_lib.embed.vision import layer_embeddings
 
     return layer_embeddings(model, batch, [layer], flatten=False)[layer]
 
@@ -175,7 +175,7 @@ def _toy_sets():
 
 def _check_recall(recall_at_10, embed_test, test_labels):
     expect_callable("recall_at_10", recall_at_10)
-    from course_lib.embedding_metrics import label_recall_at_k
+    from course_lib.use.metrics import label_recall_at_k
 
     cases = [_toy_sets(), (np.asarray(embed_test), np.asarray(test_labels))]
     for case, (emb, labels) in enumerate(cases):

@@ -217,7 +217,7 @@ q3 = Exercise(
     context=["emb", "pairs"], lesson=LESSON,
     hints=["emb[pairs[:, 0]] holds the vector of the first node of every pair, one row per pair.",
            "The Hadamard product is the elementwise product `*` of two arrays of the same shape.",
-           "The result has shape (len(pairs), emb.shape[1]); course_lib.graphs.edge_features(emb, pairs) "
+           "The result has shape (len(pairs), emb.shape[1]); course_lib.embed.graphs.edge_features(emb, pairs) "
            "checks it."],
 )
 q4 = Exercise(

@@ -46,7 +46,7 @@ def _check_kmeans(kmeans_labels, ari, X, labels):
 
 
 def _reference_silhouettes(X) -> dict[int, float]:
-    from course_lib.clustering import choose_k
+    from course_lib.use.clustering import choose_k
 
     return {k: v["silhouette"] for k, v in choose_k(X, KS, seed=0, n_init=4).items()}
 
@@ -125,7 +125,7 @@ def _mean_weights(article_words, rows) -> np.ndarray:
 
 
 def _check_top_words(top_words, article_words, terms, section_labels, section):
-    from course_lib.clustering import top_terms
+    from course_lib.use.clustering import top_terms
 
     expect_type("top_words", top_words, (list, tuple), why=f"Make a list of {N_WORDS} words, strongest first.")
     if not all(isinstance(w, str) for w in top_words):

@@ -195,7 +195,7 @@ q2 = Exercise(
 
 
 def _check_ap(ap, relevant):
-    from course_lib.metric_learning import average_precision
+    from course_lib.use.metrics import average_precision
 
     flags = np.asarray(relevant).astype(bool)
     value = expect_number("ap", ap, why="Average precision is one number.")

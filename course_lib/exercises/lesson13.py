@@ -35,7 +35,7 @@ REPORT_MIN_WORDS = 80
 
 
 def _check_embeddings(embeddings, project):
-    from course_lib.embedding_metrics import knn_accuracy
+    from course_lib.use.metrics import knn_accuracy
 
     n = project.n_items
     array = np.asarray(as_numpy(embeddings)) if not isinstance(embeddings, list) else embeddings
@@ -69,7 +69,7 @@ q1 = Exercise(
     "q1", "embed the dataset", ["embeddings"], _check_embeddings, context=["project"], lesson=LESSON,
     hints=[
         "Text: encode_sentences(project.items) (MiniLM) or TF-IDF + TruncatedSVD. Images: flatten the pixels, "
-        "then PCA, or a small CNN. Graphs: node2vec_embedding / spectral_embedding from course_lib.graphs.",
+        "then PCA, or a small CNN. Graphs: node2vec_embedding / spectral_embedding from course_lib.embed.graphs.",
         "The result must be an array with one row per item, in the dataset's order: shape (project.n_items, d).",
     ],
 )
@@ -135,7 +135,7 @@ q3 = Exercise(
 
 
 def _check_cv(cv_accuracy, project):
-    from course_lib.classify import CVResult
+    from course_lib.use.classify import CVResult
 
     if isinstance(cv_accuracy, CVResult):  # the whole result of cross_validated_accuracy: take its mean
         cv_accuracy = cv_accuracy.mean
@@ -159,7 +159,7 @@ def _check_cv(cv_accuracy, project):
 q4 = Exercise(
     "q4", "classify with cross-validation", ["cv_accuracy"], _check_cv, context=["project"], lesson=LESSON,
     hints=[
-        "cross_validated_accuracy(X, project.labels, LogisticRegression(max_iter=2000)) from course_lib.classify.",
+        "cross_validated_accuracy(X, project.labels, LogisticRegression(max_iter=2000)) from course_lib.use.classify.",
         "It returns (mean, std, scores): cv_accuracy is the mean.",
     ],
 )
@@ -204,7 +204,7 @@ q5 = Exercise(
     "q5", "search for the nearest items", ["results"], _check_results, context=["X", "query", "project"],
     lesson=LESSON,
     hints=[
-        "top_k(X[query], X, k=6) from course_lib.search gives 6 indices, the query itself first: drop it.",
+        "top_k(X[query], X, k=6) from course_lib.use.search gives 6 indices, the query itself first: drop it.",
         "Or by hand: cosine similarity of X[query] with every row, set the query's own to -inf, np.argsort(-s)[:5].",
     ],
 )

@@ -9,9 +9,9 @@ right is better. Build time and memory complete the picture.
 
 - :func:`clustered_vectors`: synthetic unit-length vectors with cluster structure and a
   low intrinsic dimension, the shape real embeddings have, in any amount;
-- :class:`ExactIndex`: :func:`course_lib.search.top_k` behind FAISS's ``search`` interface;
+- :class:`ExactIndex`: :func:`course_lib.use.search.top_k` behind FAISS's ``search`` interface;
 - :func:`benchmark_index`: build once, then search with each parameter setting;
-- :func:`format_results`, :func:`plot_recall_qps`, :func:`plot_costs`: report.
+- :func:`benchmark_table`, :func:`plot_recall_qps`, :func:`plot_costs`: report.
 
 Example::
 
@@ -28,10 +28,10 @@ Example::
 
     results = benchmark_index(build_ivf, queries, truth, k=10, name="IVF",
                               search_params={"nprobe": [1, 4, 16]})
-    print(format_results(results))
+    print(benchmark_table(results))
 
 Timings depend on the machine and on what else it is doing: print them where they are
-not compared (``format_results(..., timings=False)`` prints only the stable columns).
+not compared (``benchmark_table(..., timings=False)`` prints only the stable columns).
 """
 from __future__ import annotations
 
@@ -43,14 +43,15 @@ import numpy as np
 
 
 from course_lib._utils import check_int, unit_rows
-from course_lib.search import recall_at_k, top_k
+from course_lib.show.tables import format_table
+from course_lib.use.search import recall_at_k, top_k
 
 __all__ = [
     "BenchmarkResult",
     "ExactIndex",
     "benchmark_index",
+    "benchmark_table",
     "clustered_vectors",
-    "format_results",
     "index_memory",
     "plot_costs",
     "plot_recall_qps",
@@ -141,7 +142,7 @@ def clustered_vectors(
 
 
 class ExactIndex:
-    """Exact search with :func:`course_lib.search.top_k`, behind FAISS's interface.
+    """Exact search with :func:`course_lib.use.search.top_k`, behind FAISS's interface.
 
     ``index.search(queries, k)`` returns ``(scores, indices)`` in FAISS's order, so exact
     search can take part in :func:`benchmark_index` next to FAISS indexes.
@@ -151,7 +152,7 @@ class ExactIndex:
     corpus : array_like, shape (n, d)
         The vectors searched (copied as float32).
     metric : {"dot", "cosine", "euclidean"}
-        As for :func:`~course_lib.search.top_k`.
+        As for :func:`~course_lib.use.search.top_k`.
 
     Examples
     --------
@@ -250,7 +251,7 @@ class BenchmarkResult:
         Search parameters of this run, such as ``{"nprobe": 4}`` (empty for none).
     k : int
     recall : float
-        Recall@k against the exact neighbours (see :func:`~course_lib.search.recall_at_k`).
+        Recall@k against the exact neighbours (see :func:`~course_lib.use.search.recall_at_k`).
     qps : float
         Queries per second (best of the repeats).
     build_s : float
@@ -391,7 +392,7 @@ def _settings(search_params: Any) -> list[dict]:
 # ----------------------------------------------------------------------------- reporting
 
 
-def format_results(results: Sequence[BenchmarkResult], timings: bool = True) -> str:
+def benchmark_table(results: Sequence[BenchmarkResult], timings: bool = True) -> str:
     """A plain-text table: index, parameters, recall@k, [QPS, build time], memory.
 
     Parameters
@@ -404,7 +405,7 @@ def format_results(results: Sequence[BenchmarkResult], timings: bool = True) -> 
     Examples
     --------
     >>> r = BenchmarkResult("IVF", {"nprobe": 4}, k=10, recall=0.9, qps=5000.0, build_s=0.2, memory_bytes=2**20)
-    >>> print(format_results([r], timings=False))
+    >>> print(benchmark_table([r], timings=False))
     index   parameters   recall@10   memory (MB)
     IVF     nprobe=4         0.900           1.0
     """
@@ -422,15 +423,9 @@ def format_results(results: Sequence[BenchmarkResult], timings: bool = True) -> 
         row = [r.name, params, f"{r.recall:.3f}"]
         if timings:
             row += [f"{r.qps:,.0f}", f"{r.build_s:.2f}"]
-        row.append("-" if r.memory_bytes is None else f"{r.memory_bytes / 2**20:.1f}")
+        row.append(None if r.memory_bytes is None else f"{r.memory_bytes / 2**20:.1f}")
         rows.append(row)
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    left = {0, 1}
-
-    def line(cells: Sequence[str]) -> str:
-        return "   ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-    return "\n".join([line(header)] + [line(row) for row in rows])
+    return format_table(rows, header, left=2, gap=3, label_gap=3)
 
 
 def plot_recall_qps(results: Sequence[BenchmarkResult], ax: Any = None, title: str | None = None) -> Any:

@@ -2,7 +2,11 @@
 
 Lesson 11 writes exact top-k by hand (a score matrix, then a sort); :func:`top_k` is the
 same search made fast and memory-bounded, and it is the ground truth that approximate
-FAISS indexes are measured against with :func:`recall_at_k`.
+FAISS indexes are measured against with :func:`recall_at_k`. Built on it:
+:func:`nearest_neighbours`, each row's neighbours among the other rows (leave-one-out),
+and :func:`rank_neighbours` / :func:`format_neighbours`, ranked lists that print the same
+on every machine. (The course design calls this module ``course_lib.search``; both names
+are this one module.)
 
 How :func:`top_k` works
 -----------------------
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._utils import check_choice, is_integer
+from course_lib._utils import as_matrix, check_choice, check_int, is_integer, zero_vector_error
 
 
 #: Query rows per block. With :data:`CORPUS_BLOCK` this bounds the score block, and so
@@ -34,7 +38,8 @@ CORPUS_BLOCK = 4096
 #: The metrics :func:`top_k` understands.
 METRICS = ("cosine", "dot", "euclidean")
 
-__all__ = ["METRICS", "format_neighbours", "normalize", "rank_neighbours", "recall_at_k", "top_k"]
+__all__ = ["METRICS", "format_neighbours", "nearest_neighbours", "normalize", "rank_neighbours", "recall_at_k",
+           "top_k"]
 
 
 def top_k(queries, corpus, k: int, metric: str = "cosine") -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +100,7 @@ def top_k(queries, corpus, k: int, metric: str = "cosine") -> tuple[np.ndarray, 
     >>> top_k([[0.0, 2.0]], corpus, k=1, metric="euclidean")[0].tolist()
     [[1]]
     """
-    metric = _check_metric(metric)
+    metric = check_choice(metric, "metric", METRICS)
     q = _as_array(queries, "queries", ndims=(1, 2))
     c = _as_array(corpus, "corpus", ndims=(2,))
     single = q.ndim == 1
@@ -183,7 +188,43 @@ def normalize(vectors) -> np.ndarray:
     return unit[0] if single else unit
 
 
-# --- validation -------------------------------------------------------------------------
+def nearest_neighbours(embeddings, k: int = 10, metric: str = "cosine") -> np.ndarray:
+    """Each row's k nearest other rows (leave-one-out), best first.
+
+    :func:`top_k` of every row against all rows, with the row itself left out: the
+    neighbours that label-based scores (:mod:`course_lib.use.metrics`) and lessons
+    06, 12 and 13 look at.
+
+    Parameters
+    ----------
+    embeddings : array_like, shape (n, d)
+        One vector per item.
+    k : int
+        Neighbours per item, 1 <= k <= n - 1.
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`top_k`.
+
+    Returns
+    -------
+    ndarray of int64, shape (n, k)
+        Row ``i`` never contains ``i`` itself. Ties go to the lower index.
+
+    Examples
+    --------
+    >>> nearest_neighbours([[0.0, 1.0], [0.1, 1.0], [1.0, 0.0]], k=1, metric="euclidean").ravel().tolist()
+    [1, 0, 1]
+    """
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
+    k = check_int(k, "k", 1, len(x) - 1)
+    check_choice(metric, "metric", METRICS)
+    # top_k's own cosine: an all-zero row is refused with the same message everywhere.
+    found = np.asarray(top_k(x, x, k + 1, metric=metric)[0], dtype=np.int64)
+    own = found == np.arange(len(x))[:, None]
+    # Drop each row's own index; a row that did not find itself (exact duplicates
+    # ahead of it, or a longer vector under "dot") drops its last, weakest neighbour instead.
+    missing = ~own.any(axis=1)
+    own[missing, -1] = True
+    return found[~own].reshape(len(x), k)
 
 
 def rank_neighbours(neighbours, k: int | None = None, digits: int = 2) -> list[tuple[str, float]]:
@@ -250,8 +291,7 @@ def format_neighbours(neighbours, k: int | None = None, digits: int = 2, scores:
     return ", ".join(name for name, _ in ranked)
 
 
-def _check_metric(metric) -> str:
-    return check_choice(metric, "metric", METRICS)
+# --- validation -------------------------------------------------------------------------
 
 
 def _as_array(x, name: str, ndims: tuple[int, ...]) -> np.ndarray:
@@ -325,10 +365,7 @@ def _unit_rows(
     for row in tiny:
         scale = np.abs(x[row]).max()
         if scale == 0:
-            raise ValueError(
-                f"{_row_label(name, offset + int(row), single)} is all zeros; cosine similarity "
-                "is undefined for it (remove it, or use metric='dot')"
-            )
+            raise zero_vector_error(_row_label(name, offset + int(row), single), "remove it, or use metric='dot'")
         # The square underflowed: measure the length of the rescaled row instead.
         norms[row] = scale * np.linalg.norm(x[row] / scale)
     return x / norms[:, None]

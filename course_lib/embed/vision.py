@@ -1,4 +1,4 @@
-"""Images as tensors: datasets with transforms, a training loop, embeddings from named layers, image grids.
+"""Images as tensors: datasets with transforms, a training loop, embeddings from named layers.
 
 Lesson 06 writes the CNN itself; this module holds the bookkeeping around it, so that
 later lessons (clustering, classification, search, fine-tuning) can rebuild the same
@@ -10,7 +10,8 @@ image embeddings in a few lines::
     emb = layer_embeddings(model, test_images, ["pool2", "fc1"])   # {"pool2": (n, 1568), ...}
 
 Images are NumPy arrays or tensors of floats in [0, 1], shaped ``(n, height, width)``
-(one grey channel) or ``(n, channels, height, width)``.
+(one grey channel) or ``(n, channels, height, width)``. To look at them (and at nearest
+neighbours), see :mod:`course_lib.show.plots`.
 """
 from __future__ import annotations
 
@@ -26,10 +27,8 @@ from course_lib._utils import as_labels, is_integer
 __all__ = [
     "ImageDataset",
     "evaluate_classifier",
-    "image_grid",
     "layer_embeddings",
     "make_loader",
-    "show_neighbours",
     "train_classifier",
 ]
 
@@ -431,176 +430,3 @@ def layer_embeddings(
             raise ValueError(f"layer {name!r} never ran in the model's forward pass, so it has no output to keep")
         result[name] = torch.cat(captured[name]).numpy()
     return result
-
-
-# ---------------------------------------------------------------------------
-# Image grids
-# ---------------------------------------------------------------------------
-
-
-def _as_display_array(images, name: str) -> np.ndarray:
-    array = _as_image_tensor(images, name).cpu().numpy()
-    if array.shape[1] == 1:
-        return array[:, 0]
-    if array.shape[1] == 3:
-        return np.clip(array.transpose(0, 2, 3, 1), 0.0, 1.0)
-    raise ValueError(f"{name} must have 1 (grey) or 3 (RGB) channels to be shown, got {array.shape[1]}")
-
-
-def image_grid(
-    images,
-    *,
-    ncols: int = 10,
-    titles: Sequence[str] | None = None,
-    title: str | None = None,
-    cmap: str = "gray_r",
-    size: float = 1.0,
-):
-    """Show images in a grid and return the matplotlib ``Figure``.
-
-    Parameters
-    ----------
-    images : array_like or Tensor, shape (n, H, W) or (n, C, H, W), 1 or 3 channels
-        Grey levels (or RGB) in [0, 1].
-    ncols : int
-        Images per row.
-    titles : list of str, optional
-        One short title per image (such as its label).
-    title : str, optional
-        Title of the whole figure.
-    cmap : str
-        Colour map of grey images; ``"gray_r"`` draws ink dark on white.
-    size : float
-        Inches per image.
-
-    Examples
-    --------
-    >>> fig = image_grid(np.random.rand(6, 8, 8), ncols=3, titles=list("abcdef"), title="noise")
-    >>> len(fig.axes)
-    6
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
-    """
-    import matplotlib.pyplot as plt
-
-    array = _as_display_array(images, "images")
-    n = len(array)
-    if not is_integer(ncols) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"titles must hold one title per image ({n}), got {len(titles)}")
-    ncols = min(int(ncols), n)
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if title else 0.0)),
-                             squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            ax.imshow(array[i], cmap=cmap if array[i].ndim == 2 else None, vmin=0.0, vmax=1.0)
-            if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-def show_neighbours(
-    images,
-    queries: Sequence[int],
-    neighbours,
-    labels=None,
-    *,
-    query_images=None,
-    query_labels=None,
-    title: str | None = None,
-    cmap: str = "gray_r",
-    size: float = 0.9,
-):
-    """Show query images next to their nearest neighbours, one row per query and method.
-
-    Parameters
-    ----------
-    images : array_like, shape (n, H, W) or (n, C, H, W)
-        The images searched (the corpus).
-    queries : sequence of int
-        Indices of the query images in ``query_images`` (default: in ``images``).
-    neighbours : array of int (len(queries), k), or dict {method name: such an array}
-        Corpus indices of each query's neighbours, best first; with a dict, one row
-        per method, so that, for example, pixels and a CNN can be compared.
-    labels : array_like of int, shape (n,), optional
-        Corpus labels: each neighbour is titled with its label, in red when it differs
-        from the query's.
-    query_images, query_labels : optional
-        Where the queries come from, when they are not part of the corpus.
-    title : str, optional
-        Title of the figure.
-
-    Examples
-    --------
-    >>> imgs = np.random.rand(6, 8, 8)
-    >>> fig = show_neighbours(imgs, [0], {"pixels": np.array([[1, 2]]), "other": np.array([[3, 4]])},
-    ...                       labels=[0, 0, 1, 0, 1, 1])
-    >>> len(fig.axes)
-    6
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
-    """
-    import matplotlib.pyplot as plt
-
-    corpus = _as_display_array(images, "images")
-    query_array = corpus if query_images is None else _as_display_array(query_images, "query_images")
-    queries = [int(q) for q in np.asarray(queries).ravel()]
-    if not queries:
-        raise ValueError("queries must hold at least one query index")
-    for q in queries:
-        if not 0 <= q < len(query_array):
-            raise ValueError(f"queries: index {q} is outside 0..{len(query_array) - 1}")
-    methods: Mapping[str, np.ndarray] = neighbours if isinstance(neighbours, Mapping) else {"": neighbours}
-    tables = {}
-    for method, table in methods.items():
-        table = np.asarray(table)
-        if table.ndim != 2 or len(table) != len(queries) or table.dtype.kind not in "iu":
-            raise ValueError(
-                f"neighbours{'[' + repr(method) + ']' if method else ''} must be an integer array with one row "
-                f"per query ({len(queries)}), got shape {table.shape} and dtype {table.dtype}"
-            )
-        if table.size and (table.min() < 0 or table.max() >= len(corpus)):
-            raise ValueError(f"neighbours: indices must lie in 0..{len(corpus) - 1}")
-        tables[method] = table
-    k = max(t.shape[1] for t in tables.values())
-    corpus_labels = None if labels is None else np.asarray(labels)
-    if corpus_labels is not None and len(corpus_labels) != len(corpus):
-        raise ValueError(f"labels must hold one label per image ({len(corpus)}), got {len(corpus_labels)}")
-    if query_labels is not None:
-        q_labels = np.asarray(query_labels)
-    else:
-        q_labels = corpus_labels if query_images is None else None
-    nrows = len(queries) * len(tables)
-    fig, axes = plt.subplots(nrows, k + 1, figsize=(size * (k + 1) + 0.8, size * nrows + (0.4 if title else 0.1)),
-                             squeeze=False)
-    row = 0
-    for qi, q in enumerate(queries):
-        for method, table in tables.items():
-            ax = axes[row, 0]
-            ax.imshow(query_array[q], cmap=cmap if query_array[q].ndim == 2 else None, vmin=0.0, vmax=1.0)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for spine in ax.spines.values():
-                spine.set_linewidth(2)
-            ax.set_title("query" if q_labels is None else f"query: {q_labels[q]}", fontsize=8)
-            if method:
-                ax.set_ylabel(method, fontsize=8)
-            for j in range(k):
-                ax = axes[row, j + 1]
-                ax.axis("off")
-                if j >= table.shape[1]:
-                    continue
-                idx = int(table[qi, j])
-                ax.imshow(corpus[idx], cmap=cmap if corpus[idx].ndim == 2 else None, vmin=0.0, vmax=1.0)
-                if corpus_labels is not None:
-                    same = q_labels is None or corpus_labels[idx] == q_labels[q]
-                    ax.set_title(str(corpus_labels[idx]), fontsize=8, color="black" if same else "red")
-            row += 1
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig

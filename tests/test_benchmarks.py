@@ -1,6 +1,7 @@
-"""Tests of course_lib.evaluate: word similarity and analogies, checked against gensim."""
+"""course_lib.use.benchmarks: word similarity, analogy accuracy and the analogy calculator, checked against gensim."""
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -8,8 +9,8 @@ import pytest
 from gensim.models import KeyedVectors
 from scipy.stats import spearmanr
 
-from course_lib.evaluate import AnalogyResult, analogy_accuracy, word_similarity
-from course_lib.text import Vocabulary
+from course_lib.embed.text import Vocabulary
+from course_lib.use.benchmarks import AnalogyResult, analogy, analogy_accuracy, word_similarity
 
 # ---------------------------------------------------------------- word similarity
 
@@ -195,3 +196,88 @@ def test_analogy_rejects_nan_vectors():
     with pytest.raises(ValueError, match="finite"):
         analogy_accuracy({"a": [np.nan, 1.0], "b": [1.0, 0.0], "c": [0.0, 1.0], "d": [1.0, 1.0]},
                          [("a", "b", "c", "d")])
+
+
+# ---------------------------------------------------------------- the analogy calculator
+
+# Features (royal, female, fruit, person, young): king - man + woman is exactly queen, and
+# prince - man + woman exactly princess.
+ANALOGY_WORDS = ["king", "queen", "man", "woman", "prince", "princess", "apple"]
+ANALOGY_VECTORS = np.array([
+    [1, 0, 0, 1, 0], [1, 1, 0, 1, 0], [0, 0, 0, 1, 0], [0, 1, 0, 1, 0],
+    [1, 0, 0, 1, 1], [1, 1, 0, 1, 1], [0, 0, 1, 0.2, 0],
+], dtype=float)
+
+
+@pytest.mark.parametrize("method", ["3CosAdd", "3CosMul"])
+def test_analogy_finds_queen_and_leaves_out_the_question(method):
+    answers = analogy(ANALOGY_VECTORS, ANALOGY_WORDS, "king", "man", "woman", method=method, k=4)
+    assert answers[0][0] == "queen"
+    assert not {"king", "man", "woman"} & {w for w, _ in answers}
+    scores = [s for _, s in answers]
+    assert scores == sorted(scores, reverse=True)
+
+
+# gensim's own most_similar_cosmul calls its deprecated init_sims.
+@pytest.mark.filterwarnings("ignore:Call to deprecated:DeprecationWarning")
+def test_analogy_agrees_with_gensim(keyed_vectors):
+    kv, words, vectors = keyed_vectors()
+    for a, b, c in [("w1", "w2", "w3"), ("w10", "w20", "w30"), ("w5", "w0", "w59")]:
+        add = analogy(vectors, words, a, b, c, method="3CosAdd", k=5)
+        assert [w for w, _ in add] == [w for w, _ in kv.most_similar(positive=[a, c], negative=[b], topn=5)]
+        mul = analogy(kv, None, a, b, c, method="3CosMul", k=5, eps=1e-6)  # gensim's eps
+        expected = kv.most_similar_cosmul(positive=[a, c], negative=[b], topn=5)
+        assert [w for w, _ in mul] == [w for w, _ in expected]
+        np.testing.assert_allclose([s for _, s in mul], [s for _, s in expected], rtol=1e-4)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("king", "man", "womn"), "c='womn' is not in the vocabulary.*did you mean woman"),
+    (("kng", "man", "woman"), "a='kng'"),
+])
+def test_analogy_names_the_unknown_word(args, message):
+    with pytest.raises(ValueError, match=message):
+        analogy(ANALOGY_VECTORS, ANALOGY_WORDS, *args, k=1)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"method": "3CosMax"}, "method must be \'3CosAdd\' or \'3CosMul\' \\(any case\\)"),
+    ({"k": 5}, "k must be an integer between 1 and 4"),
+    ({"eps": 0}, "eps must be a small positive number"),
+])
+def test_analogy_validates_its_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        analogy(ANALOGY_VECTORS, ANALOGY_WORDS, "king", "man", "woman", **kwargs)
+
+
+def test_analogy_needs_words_for_a_plain_array():
+    with pytest.raises(ValueError, match="words must list the word of every row"):
+        analogy(ANALOGY_VECTORS, None, "king", "man", "woman")
+
+
+@pytest.mark.parametrize("method", ["3CosAdd", "3CosMul"])
+def test_accuracy_and_the_calculator_give_the_same_answers(method, keyed_vectors):
+    """One analogy: analogy_accuracy's answer to "a is to b as c is to ?" is analogy(b, a, c)'s first word."""
+    kv, words, vectors = keyed_vectors(seed=3, n=40)
+    rng = np.random.default_rng(4)
+    for a, b, c, d in (rng.choice(words, 4, replace=False) for _ in range(30)):
+        best = analogy(vectors, words, b, a, c, method=method, k=1)[0][0]
+        result = analogy_accuracy(kv, [(a, b, c, d), (a, b, c, best)], method=method, restrict_vocab=None)
+        assert result.n_correct == 1 + (best == d)
+
+
+def test_one_eps_for_3cosmul():
+    from course_lib.use import benchmarks
+
+    assert benchmarks.COSMUL_EPS == 1e-6
+    for function in (benchmarks.analogy, benchmarks.analogy_scores, benchmarks.AnalogyCalculator):
+        assert inspect.signature(function).parameters["eps"].default == benchmarks.COSMUL_EPS
+
+
+def test_a_zero_vector_is_refused_as_every_cosine_search_refuses_it():
+    vectors = ANALOGY_VECTORS.copy()
+    vectors[6] = 0.0  # "apple"
+    with pytest.raises(ValueError, match="the vector of 'apple' \\(vectors row 6\\) is all zeros; cosine similarity is undefined"):
+        analogy(vectors, ANALOGY_WORDS, "king", "man", "woman")
+    with pytest.raises(ValueError, match="the vector of 'apple' .* is all zeros"):
+        analogy_accuracy(vectors, [("man", "king", "woman", "queen")], words=ANALOGY_WORDS)

@@ -12,14 +12,17 @@ bookkeeping of the honest alternative:
 - :func:`bag_of_words_pipeline`: the baseline (word counts or TF-IDF, then logistic
   regression) as one scikit-learn pipeline, so that the vocabulary is learned inside each
   training fold and never sees the test fold;
-- :func:`average_word_vectors`: one vector per text, the mean of its known words' vectors;
-- :func:`format_cv_table`: results of several feature sets on several tasks, side by side.
+- :func:`average_word_vectors`: one vector per text, the mean of its known words' vectors.
+
+Results of several feature sets on several tasks print side by side with
+:func:`course_lib.show.tables.format_table`, each cell ``mean ± std``.
 
 Example::
 
-    from course_lib.classify import bag_of_words_pipeline, cross_validated_accuracy
+    from course_lib.use.classify import bag_of_words_pipeline, cross_validated_accuracy
     result = cross_validated_accuracy(sentences, labels, bag_of_words_pipeline("tfidf"))
     print(result)            # "0.562 ± 0.067 (5 folds x 5 repeats)"
+    print(format_table({"TF-IDF": {"sentiment": result}}))   # the cell reads "0.562 ± 0.067"
 """
 from __future__ import annotations
 
@@ -35,7 +38,6 @@ __all__ = [
     "bag_of_words_pipeline",
     "cross_validated_accuracy",
     "few_label_accuracy",
-    "format_cv_table",
 ]
 
 #: Feature kinds :func:`bag_of_words_pipeline` builds.
@@ -63,6 +65,18 @@ class CVResult(NamedTuple):
         repeats, folds = self.scores.shape
         how = f"{folds} folds x {repeats} repeats" if folds > 1 else f"{repeats} draws"
         return f"{self.mean:.3f} ± {self.std:.3f} ({how})"
+
+    def __format__(self, spec: str) -> str:
+        """``mean ± std``, each number formatted with ``spec``: a table cell.
+
+        Examples
+        --------
+        >>> f"{CVResult(0.5, 0.1, np.array([[0.4, 0.6]])):.2f}"
+        '0.50 ± 0.10'
+        """
+        if not spec:
+            return str(self)
+        return f"{self.mean:{spec}} ± {self.std:{spec}}"
 
 
 # ----------------------------------------------------------------------------- validation
@@ -348,51 +362,3 @@ def average_word_vectors(tokens_list: Iterable[Sequence[str]], keyed_vectors: An
             raise ValueError(f"vectors have {known[0].shape[0]} dimensions but dim is {dim}")
         rows.append(np.mean(known, axis=0) if known else np.zeros(dim))
     return np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
-
-
-# ----------------------------------------------------------------------------- reporting
-
-
-def format_cv_table(
-    results: Mapping[str, Mapping[str, CVResult]],
-    title: str | None = None,
-    digits: int = 3,
-) -> str:
-    """A plain-text table of ``mean ± std``: one row per feature set, one column per task.
-
-    Parameters
-    ----------
-    results : mapping row name -> (mapping column name -> CVResult)
-        For example ``{"TF-IDF": {"sentiment": r1, "topic": r2}, ...}``. A missing cell
-        is shown as ``-``.
-    title : str, optional
-        A first line.
-    digits : int
-        Decimals of mean and std.
-
-    Examples
-    --------
-    >>> r = CVResult(0.5, 0.1, np.array([[0.4, 0.6]]))
-    >>> print(format_cv_table({"majority": {"sentiment": r}}))
-                    sentiment
-    majority    0.500 ± 0.100
-    """
-    if not results:
-        raise ValueError("results is empty: pass {row name: {column name: CVResult}}")
-    digits = check_int(digits, "digits", 0)
-    columns: list[str] = []
-    for row in results.values():
-        for name in row:
-            if name not in columns:
-                columns.append(name)
-    cells = {
-        (r, c): (f"{row[c].mean:.{digits}f} ± {row[c].std:.{digits}f}" if c in row else "-")
-        for r, row in results.items() for c in columns
-    }
-    first = max(len(str(r)) for r in results) + 2
-    widths = {c: max(len(c), *(len(cells[r, c]) for r in results)) + 2 for c in columns}
-    lines = [title] if title else []
-    lines.append(" " * first + "".join(f"{c:>{widths[c]}}" for c in columns))
-    for r in results:
-        lines.append(f"{str(r):<{first}}" + "".join(f"{cells[r, c]:>{widths[c]}}" for c in columns))
-    return "\n".join(lines)

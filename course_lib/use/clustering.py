@@ -2,7 +2,9 @@
 
 - :func:`cluster_scores`: adjusted Rand index (ARI) and normalised mutual information
   (NMI) against known labels, and the silhouette, which needs no labels.
-- :func:`scores_table`: several such results printed side by side.
+- :func:`clustering_table`: several such results printed side by side.
+- :func:`cluster_agreement`: the ARI of k-means clusters of an embedding against its
+  labels, in one call (one of :func:`course_lib.use.metrics.evaluate_embeddings`' scores).
 - :func:`choose_k`: k-means inertia and silhouette for a range of k.
 - :func:`top_terms`: the words with the largest mean weight (TF-IDF) in each cluster.
 
@@ -16,9 +18,14 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from course_lib._utils import as_labels, as_matrix, is_integer
+from course_lib._utils import as_labels, as_matrix, check_choice, check_int, is_integer, unit_rows
+from course_lib.show.tables import format_table
 
-__all__ = ["choose_k", "cluster_scores", "scores_table", "top_terms"]
+__all__ = ["KMEANS_METRICS", "choose_k", "cluster_agreement", "cluster_scores", "clustering_table", "top_terms"]
+
+#: How :func:`cluster_agreement`'s k-means compares points: by direction (rows scaled to
+#: length 1 first) or by position. A subset of :data:`course_lib.use.search.METRICS`.
+KMEANS_METRICS = ("cosine", "euclidean")
 
 
 def cluster_scores(labels_true: Any, labels_pred: Any, X: Any = None) -> dict[str, float]:
@@ -72,31 +79,83 @@ def cluster_scores(labels_true: Any, labels_pred: Any, X: Any = None) -> dict[st
     }
 
 
-def scores_table(results: Mapping[str, Mapping[str, float]], digits: int = 3, title: str | None = None) -> str:
+def clustering_table(results: Mapping[str, Mapping[str, float]], digits: int = 3, title: str | None = None) -> str:
     """A plain-text table of :func:`cluster_scores` results, one row per clustering.
 
     Examples
     --------
-    >>> print(scores_table({"k-means": {"clusters": 2, "noise": 0.0, "ari": 1.0, "nmi": 1.0,
-    ...                                 "silhouette": 0.859}}))
+    >>> print(clustering_table({"k-means": {"clusters": 2, "noise": 0.0, "ari": 1.0, "nmi": 1.0,
+    ...                                     "silhouette": 0.859}}))
     clustering  clusters  noise    ARI    NMI  silhouette
     k-means            2   0.00  1.000  1.000       0.859
     """
     if not isinstance(results, Mapping) or not results:
         raise ValueError("results must be a non-empty dict {name: cluster_scores(...)}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
-        raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
-    header = ["clustering", "clusters", "noise", "ARI", "NMI", "silhouette"]
-    rows = []
-    for name, r in results.items():
-        sil = "-" if np.isnan(r["silhouette"]) else f"{r['silhouette']:.{digits}f}"
-        rows.append([str(name), str(int(r["clusters"])), f"{r['noise']:.2f}", f"{r['ari']:.{digits}f}",
-                     f"{r['nmi']:.{digits}f}", sil])
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [title] if title else []
-    for row in [header, *rows]:
-        lines.append("  ".join([row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]))
-    return "\n".join(lines)
+    # The noise is a share of the points: two decimals say enough, whatever ``digits``.
+    rows = {name: {**r, "clusters": int(r["clusters"]), "noise": f"{r['noise']:.2f}"} for name, r in results.items()}
+    columns = {"clusters": "clusters", "noise": "noise", "ari": "ARI", "nmi": "NMI", "silhouette": "silhouette"}
+    return format_table(rows, columns, label="clustering", digits=digits, title=title, label_gap=2)
+
+
+def cluster_agreement(
+    embeddings,
+    labels,
+    n_clusters: int | None = None,
+    metric: str = "cosine",
+    seed: int = 0,
+    n_init: int = 4,
+) -> float:
+    """Adjusted Rand index between k-means clusters of the embedding and the labels.
+
+    With ``metric="cosine"`` the rows are scaled to length 1 first, so k-means groups
+    by direction, the way cosine similarity does.
+
+    Parameters
+    ----------
+    embeddings : array_like, shape (n, d)
+    labels : array_like, shape (n,)
+    n_clusters : int, optional
+        Default: the number of distinct labels.
+    metric : {"cosine", "euclidean"}
+    seed : int
+        ``random_state`` of k-means.
+    n_init : int
+        k-means runs from different k-means++ starts; the best (lowest inertia) is
+        kept. A single run's ARI can move by a tenth with the seed; a few runs make
+        the score steadier.
+
+    Returns
+    -------
+    float
+        ARI: 1 for clusters identical to the labels, about 0 for chance (it can be
+        slightly negative).
+
+    Examples
+    --------
+    >>> x = [[0, 1], [0, 2], [0, 3], [5, 0], [6, 0], [7, 0]]
+    >>> cluster_agreement(x, [0, 0, 0, 1, 1, 1])
+    1.0
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+    from threadpoolctl import threadpool_limits
+
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
+    y = as_labels(labels, n=len(x))
+    check_choice(metric, "metric", KMEANS_METRICS)
+    n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
+    n_clusters = check_int(n_clusters, "n_clusters", 1, len(x))
+    n_init = check_int(n_init, "n_init", 1, 1000)
+    if not is_integer(seed) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if metric == "cosine":
+        x = unit_rows(x)
+    # One OpenMP thread: the clusters then come out the same on every machine, whatever
+    # its number of cores (each cluster's sum is otherwise split across threads), and a
+    # busy machine does not stall waiting for a second thread. It is also faster here.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        clusters = KMeans(n_clusters=n_clusters, n_init=n_init, random_state=int(seed)).fit_predict(x)
+    return float(adjusted_rand_score(y, clusters))
 
 
 def choose_k(X: Any, ks: Sequence[int], seed: int = 0, n_init: int = 4) -> dict[int, dict[str, float]]:

@@ -1,18 +1,22 @@
 """How good is an embedding? Scores that use known class labels.
 
-Three questions, each answered with a number between 0 and 1 (higher is better):
+Each question is answered with a number between 0 and 1 (higher is better):
 
 - :func:`knn_accuracy`: does a vector's k nearest neighbours' majority label match its
   own label? (leave-one-out, or queries against a separate corpus)
 - :func:`label_recall_at_k`: of the k nearest neighbours, how many share the query's
   label? (retrieval, "recall@k with class labels")
-- :func:`cluster_agreement`: do k-means clusters of the vectors agree with the labels?
-  (adjusted Rand index, ARI; 0 for chance, 1 for a perfect match)
+- :func:`mean_average_precision`: every item queries all the others; how early do the
+  items of its class come in the ranking? (:func:`average_precision` scores one ranked list)
+- :func:`course_lib.use.clustering.cluster_agreement`: do k-means clusters of the vectors
+  agree with the labels? (adjusted Rand index)
 
-:func:`evaluate_embeddings` computes all three for several representations and
-:func:`format_table` prints them side by side. Neighbours come from
-:func:`course_lib.search.top_k` (exact search, ties to the lower index), in float64 so
-that near-ties resolve the same way on every machine as far as possible.
+:func:`evaluate_embeddings` computes k-NN accuracy, recall@k and ARI for several
+representations and :func:`evaluation_table` prints them side by side;
+:func:`retrieval_metrics` gives recall@k and mAP together (print several with
+:func:`course_lib.show.tables.format_table`). Neighbours come from
+:func:`course_lib.use.search.nearest_neighbours` (exact search, ties to the lower index), in
+float64 so that near-ties resolve the same way on every machine as far as possible.
 """
 from __future__ import annotations
 
@@ -20,67 +24,20 @@ from typing import Mapping
 
 import numpy as np
 
-from course_lib._utils import as_labels, as_matrix, check_choice, check_int, is_integer, unit_rows
+from course_lib._utils import as_labels, as_matrix, check_choice, check_int
+from course_lib.show.tables import format_table
+from course_lib.use.clustering import KMEANS_METRICS, cluster_agreement
+from course_lib.use.search import METRICS, nearest_neighbours, top_k
 
 __all__ = [
-    "METRICS",
-    "cluster_agreement",
+    "average_precision",
     "evaluate_embeddings",
-    "format_table",
+    "evaluation_table",
     "knn_accuracy",
     "label_recall_at_k",
-    "nearest_neighbours",
+    "mean_average_precision",
+    "retrieval_metrics",
 ]
-
-#: Similarities these scores understand.
-METRICS = ("cosine", "euclidean")
-
-
-def _check_metric(metric) -> str:
-    return check_choice(metric, "metric", METRICS)
-
-
-def _search(queries: np.ndarray, corpus: np.ndarray, k: int, metric: str) -> np.ndarray:
-    from course_lib.search import top_k
-
-    # top_k's own cosine: an all-zero row is refused with the same message everywhere.
-    indices, _ = top_k(queries, corpus, k, metric=metric)
-    return np.asarray(indices, dtype=np.int64)
-
-
-def nearest_neighbours(embeddings, k: int = 10, metric: str = "cosine") -> np.ndarray:
-    """Each row's k nearest other rows (leave-one-out), best first.
-
-    Parameters
-    ----------
-    embeddings : array_like, shape (n, d)
-        One vector per item.
-    k : int
-        Neighbours per item, 1 <= k <= n - 1.
-    metric : {"cosine", "euclidean"}
-        Largest cosine similarity, or smallest Euclidean distance.
-
-    Returns
-    -------
-    ndarray of int64, shape (n, k)
-        Row ``i`` never contains ``i`` itself. Ties go to the lower index.
-
-    Examples
-    --------
-    >>> nearest_neighbours([[0.0, 1.0], [0.1, 1.0], [1.0, 0.0]], k=1, metric="euclidean").ravel().tolist()
-    [1, 0, 1]
-    """
-    x = as_matrix(embeddings, "embeddings", min_rows=2)
-    k = check_int(k, "k", 1, len(x) - 1)
-    _check_metric(metric)
-    found = _search(x, x, k + 1, metric)
-    own = found == np.arange(len(x))[:, None]
-    # Drop each row's own index; a row that did not find itself (exact duplicates
-    # ahead of it) drops its last, weakest neighbour instead.
-    missing = ~own.any(axis=1)
-    own[missing, -1] = True
-    return found[~own].reshape(len(x), k)
-
 
 def _vote(neighbour_labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Majority label of each row; a tie goes to the tied label seen first (the nearest)."""
@@ -119,7 +76,8 @@ def knn_accuracy(
         Their classes.
     k : int
         Neighbours that vote.
-    metric : {"cosine", "euclidean"}
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`course_lib.use.search.top_k`.
     queries : array_like, shape (m, d), optional
         Vectors to classify instead of leave-one-out.
     query_labels : array_like, shape (m,), optional
@@ -140,7 +98,7 @@ def knn_accuracy(
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
-    _check_metric(metric)
+    check_choice(metric, "metric", METRICS)
     if queries is None:
         if query_labels is not None:
             raise ValueError("query_labels was given without queries; pass both, or neither for leave-one-out")
@@ -154,7 +112,7 @@ def knn_accuracy(
             raise ValueError(f"queries have {q.shape[1]} dimensions but embeddings have {x.shape[1]}")
         truth = as_labels(query_labels, "query_labels", n=len(q))
         k = check_int(k, "k", 1, len(x))
-        return _knn_score(_search(q, x, k, metric), y, truth)
+        return _knn_score(top_k(q, x, k, metric=metric)[0], y, truth)
 
 
 def _knn_score(neighbours: np.ndarray, labels: np.ndarray, truth: np.ndarray) -> float:
@@ -179,7 +137,8 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     labels : array_like, shape (n,)
     k : int
         Neighbours retrieved per query, 1 <= k <= n - 1.
-    metric : {"cosine", "euclidean"}
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`course_lib.use.search.top_k`.
 
     Returns
     -------
@@ -197,7 +156,7 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
     k = check_int(k, "k", 1, len(x) - 1)
-    _check_metric(metric)
+    check_choice(metric, "metric", METRICS)
     _recall_score(None, y, k)  # fails early when no item has a class-mate
     return _recall_score(nearest_neighbours(x, k, metric), y, k)
 
@@ -212,67 +171,6 @@ def _recall_score(neighbours: np.ndarray | None, labels: np.ndarray, k: int) -> 
         return float("nan")
     hits = (labels[neighbours[:, :k]] == labels[:, None]).sum(axis=1)
     return float(np.mean(hits[keep] / np.minimum(k, relevant[keep])))
-
-
-def cluster_agreement(
-    embeddings,
-    labels,
-    n_clusters: int | None = None,
-    metric: str = "cosine",
-    seed: int = 0,
-    n_init: int = 4,
-) -> float:
-    """Adjusted Rand index between k-means clusters of the embedding and the labels.
-
-    With ``metric="cosine"`` the rows are scaled to length 1 first, so k-means groups
-    by direction, the way cosine similarity does.
-
-    Parameters
-    ----------
-    embeddings : array_like, shape (n, d)
-    labels : array_like, shape (n,)
-    n_clusters : int, optional
-        Default: the number of distinct labels.
-    metric : {"cosine", "euclidean"}
-    seed : int
-        ``random_state`` of k-means.
-    n_init : int
-        k-means runs from different k-means++ starts; the best (lowest inertia) is
-        kept. A single run's ARI can move by a tenth with the seed; a few runs make
-        the score steadier.
-
-    Returns
-    -------
-    float
-        ARI: 1 for clusters identical to the labels, about 0 for chance (it can be
-        slightly negative).
-
-    Examples
-    --------
-    >>> x = [[0, 1], [0, 2], [0, 3], [5, 0], [6, 0], [7, 0]]
-    >>> cluster_agreement(x, [0, 0, 0, 1, 1, 1])
-    1.0
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score
-    from threadpoolctl import threadpool_limits
-
-    x = as_matrix(embeddings, "embeddings", min_rows=2)
-    y = as_labels(labels, n=len(x))
-    _check_metric(metric)
-    n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
-    n_clusters = check_int(n_clusters, "n_clusters", 1, len(x))
-    n_init = check_int(n_init, "n_init", 1, 1000)
-    if not is_integer(seed) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if metric == "cosine":
-        x = unit_rows(x)
-    # One OpenMP thread: the clusters then come out the same on every machine, whatever
-    # its number of cores (each cluster's sum is otherwise split across threads), and a
-    # busy machine does not stall waiting for a second thread. It is also faster here.
-    with threadpool_limits(limits=1, user_api="openmp"):
-        clusters = KMeans(n_clusters=n_clusters, n_init=n_init, random_state=int(seed)).fit_predict(x)
-    return float(adjusted_rand_score(y, clusters))
 
 
 def evaluate_embeddings(
@@ -298,14 +196,15 @@ def evaluate_embeddings(
     recall_k : int
         Neighbours of :func:`label_recall_at_k`.
     metric : {"cosine", "euclidean"}
+        As for :func:`course_lib.use.clustering.cluster_agreement`, whose k-means knows no "dot".
     n_clusters, seed, n_init
-        As for :func:`cluster_agreement`.
+        As for :func:`course_lib.use.clustering.cluster_agreement`.
 
     Returns
     -------
     dict
         ``{name: {"dims", "knn_accuracy", "recall", "ari"}}`` in the order given (a
-        single array is named ``"embedding"``). Print it with :func:`format_table`.
+        single array is named ``"embedding"``). Print it with :func:`evaluation_table`.
 
     Examples
     --------
@@ -317,7 +216,7 @@ def evaluate_embeddings(
     items = embeddings if isinstance(embeddings, Mapping) else {"embedding": embeddings}
     if not items:
         raise ValueError("embeddings is empty: give an array or a dict of arrays")
-    _check_metric(metric)
+    check_choice(metric, "metric", KMEANS_METRICS)  # the ARI needs k-means
     results: dict[str, dict[str, float]] = {}
     n = None
     for name, value in items.items():
@@ -339,7 +238,7 @@ def evaluate_embeddings(
     return results
 
 
-def format_table(
+def evaluation_table(
     results: Mapping[str, Mapping[str, float]],
     *,
     k: int = 5,
@@ -349,25 +248,101 @@ def format_table(
 ) -> str:
     """A plain-text table of :func:`evaluate_embeddings` results, one row per representation.
 
+    ``k`` and ``recall_k`` only name the columns: give the values the results were
+    computed with.
+
     Examples
     --------
-    >>> print(format_table({"pixels": {"dims": 784, "knn_accuracy": 0.91234, "recall": 0.8, "ari": 0.4}}))
+    >>> print(evaluation_table({"pixels": {"dims": 784, "knn_accuracy": 0.91234, "recall": 0.8, "ari": 0.4}}))
     representation  dims  5-NN accuracy  recall@10    ARI
     pixels           784          0.912      0.800  0.400
     """
-    if not isinstance(digits, int) or digits < 0:
-        raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
-    header = ["representation", "dims", f"{k}-NN accuracy", f"recall@{recall_k}", "ARI"]
-    rows = [
-        [str(name), str(r["dims"]), f"{r['knn_accuracy']:.{digits}f}", f"{r['recall']:.{digits}f}",
-         f"{r['ari']:.{digits}f}"]
-        for name, r in results.items()
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = []
-    if title:
-        lines.append(title)
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    columns = {"dims": "dims", "knn_accuracy": f"{k}-NN accuracy", "recall": f"recall@{recall_k}", "ari": "ARI"}
+    return format_table(results, columns, label="representation", digits=digits, title=title, label_gap=2)
+
+
+def average_precision(relevant) -> float:
+    """Average precision of one ranked result list.
+
+    At each rank where a relevant item appears, take the precision of the list cut there
+    (relevant items so far / rank); average those precisions over the relevant items.
+    1.0 when every relevant item comes before every other one.
+
+    Parameters
+    ----------
+    relevant : array_like of bool or 0/1, shape (n,)
+        Whether the result at each rank (best first) is relevant; the list should hold
+        every relevant item, or the score only covers those it holds.
+
+    Examples
+    --------
+    >>> average_precision([1, 0, 1, 0])  # (1/1 + 2/3) / 2
+    0.8333333333333333
+    """
+    flags = np.asarray(relevant)
+    if flags.ndim != 1 or len(flags) == 0:
+        raise ValueError(f"relevant must be a non-empty 1-D list of hits (1) and misses (0); got shape {flags.shape}")
+    if flags.dtype.kind not in "biuf" or not np.isin(flags, (0, 1)).all():
+        raise ValueError("relevant must hold only 0/1 or True/False")
+    flags = flags.astype(bool)
+    if not flags.any():
+        raise ValueError("relevant has no relevant item, so its average precision is undefined")
+    hits = np.cumsum(flags)
+    precision = hits / np.arange(1, len(flags) + 1)
+    return float(precision[flags].mean())
+
+
+def mean_average_precision(embeddings, labels, metric: str = "cosine") -> float:
+    """Mean average precision: every item queries all the others; relevant = same label.
+
+    The whole ranking counts, not only the top k, so it rewards an embedding whose
+    classes are compact all the way down. Items alone in their class are skipped.
+    Ties go to the lower index, as in :func:`course_lib.use.search.nearest_neighbours`.
+
+    Parameters
+    ----------
+    embeddings : array_like, shape (n, d)
+    labels : array_like, shape (n,)
+    metric : {"cosine", "dot", "euclidean"}
+        As for :func:`course_lib.use.search.top_k`.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+
+    Examples
+    --------
+    >>> x = [[0, 1], [0, 2], [5, 0], [6, 0]]
+    >>> mean_average_precision(x, [0, 0, 1, 1], metric="euclidean")
+    1.0
+    """
+    x = as_matrix(embeddings, "embeddings", min_rows=2)
+    y = as_labels(labels, n=len(x))
+    check_choice(metric, "metric", METRICS)
+    ranked = nearest_neighbours(x, k=len(x) - 1, metric=metric)
+    relevant = y[ranked] == y[:, None]
+    counts = relevant.sum(axis=1)
+    keep = counts > 0
+    if not keep.any():
+        raise ValueError("labels: every item is alone in its class, so there is nothing to retrieve")
+    precision = np.cumsum(relevant, axis=1) / np.arange(1, relevant.shape[1] + 1)
+    ap = (precision * relevant).sum(axis=1)[keep] / counts[keep]
+    return float(ap.mean())
+
+
+def retrieval_metrics(embeddings, labels, k: int = 10, metric: str = "cosine") -> dict[str, float]:
+    """Recall@k and mean average precision of an embedding, leave-one-out.
+
+    ``recall@k`` is :func:`label_recall_at_k` (the share of each query's k nearest other
+    items with its label); ``mAP`` is :func:`mean_average_precision` over the whole ranking.
+    Print several with :func:`course_lib.show.tables.format_table`.
+
+    Examples
+    --------
+    >>> x = [[0, 1], [0, 2], [0, 3], [5, 0], [6, 0], [7, 0]]
+    >>> retrieval_metrics(x, [0, 0, 0, 1, 1, 1], k=2)
+    {'recall@2': 1.0, 'mAP': 1.0}
+    """
+    recall = label_recall_at_k(embeddings, labels, k=k, metric=metric)
+    return {f"recall@{int(k)}": recall, "mAP": mean_average_precision(embeddings, labels, metric=metric)}

@@ -1,4 +1,4 @@
-"""course_lib.plotting: what each helper draws (counted artists, not pixels) and its validation."""
+"""course_lib.show.plots: what each helper draws (counted artists, not pixels) and its validation."""
 from __future__ import annotations
 
 import matplotlib
@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.plotting import scatter_2d, show_images  # noqa: E402
+from course_lib.show.plots import scatter_2d, show_images, show_neighbours  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +161,59 @@ def test_scatter_2d_draws_on_given_axes_and_annotates():
 def test_scatter_2d_rejects_bad_arguments_naming_them(args, kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         scatter_2d(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- the one image grid, from torch and for neighbours
+
+
+def test_show_images_takes_torch_tensors_channels_first():
+    torch = pytest.importorskip("torch")
+    grey = show_images(torch.rand(3, 1, 5, 5), ncols=4)
+    assert len(grey.axes) == 3 and grey.axes[0].images[0].get_array().shape == (5, 5)
+    colour = show_images(torch.rand(2, 3, 5, 5), ncols=4)
+    assert colour.axes[0].images[0].get_array().shape == (5, 5, 3)
+    with pytest.raises(ValueError, match="must have shape"):
+        show_images(np.zeros((2, 2, 5, 5)))  # two channels: neither grey nor colour
+
+
+def test_show_images_keeps_a_given_figure_size_and_reads_8_bit_images():
+    fig = show_images(np.zeros((20, 4, 4)), ncols=10, titles=[str(i) for i in range(20)], suptitle="digits",
+                      cmap="gray_r", figsize=(10, 2.4))
+    assert tuple(fig.get_size_inches()) == (10, 2.4) and len(fig.axes) == 20
+    assert fig._suptitle.get_text() == "digits"
+    eight_bit = show_images(np.full((1, 2, 2, 3), 255, dtype=np.uint8))
+    assert eight_bit.axes[0].images[0].get_array().max() == 1.0
+    with pytest.raises(ValueError, match="figsize must be two positive numbers"):
+        show_images(np.zeros((2, 4, 4)), figsize=(0, 1))
+
+
+def test_show_neighbours_rows_titles_and_colours(images, labels):
+    neighbours = {"pixels": np.array([[1, 2], [3, 5]]), "cnn": np.array([[2, 4], [5, 7]])}
+    fig = show_neighbours(images, [0, 1], neighbours, labels=labels, title="gallery")
+    axes = np.array(fig.axes).reshape(4, 3)
+    assert axes[0, 0].get_ylabel() == "pixels" and axes[1, 0].get_ylabel() == "cnn"
+    assert axes[0, 0].get_title() == "query: 0"
+    # Query 0 has label 0: neighbour 1 (label 1) is red, neighbour 2 (label 0) is black.
+    assert axes[0, 1].title.get_color() == "red" and axes[0, 2].title.get_color() == "black"
+    plt.close(fig)
+
+
+def test_show_neighbours_with_separate_queries_and_plain_array(images, labels):
+    fig = show_neighbours(images, [0], np.array([[4, 5, 6]]), labels=labels,
+                          query_images=images[:2], query_labels=[1, 0])
+    assert len(fig.axes) == 4
+    assert fig.axes[0].get_title() == "query: 1"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("queries, neighbours, message", [
+    ([], np.zeros((0, 2), int), "at least one query"),
+    ([20], np.array([[1, 2]]), "outside 0..11"),
+    ([0], np.array([[1.0, 2.0]]), "integer array with one row per query"),
+    ([0, 1], np.array([[1, 2]]), "one row per query"),
+    ([0], np.array([[1, 99]]), r"indices must lie in 0..11"),
+])
+def test_show_neighbours_validation(images, queries, neighbours, message):
+    with pytest.raises(ValueError, match=message):
+        show_neighbours(images, queries, neighbours)
+    plt.close("all")

@@ -3,7 +3,7 @@
 The bookkeeping that lessons 02-05 share. A typical pipeline (lesson 02)::
 
     from course_lib.data import load_wikipedia_sample
-    from course_lib.text import build_vocab, cooccurrence_matrix, ppmi, truncated_svd, nearest_words
+    from course_lib.embed.text import build_vocab, cooccurrence_matrix, ppmi, truncated_svd, nearest_words
 
     sentences = load_wikipedia_sample()                       # lists of tokens
     vocab = build_vocab(sentences, min_count=10)              # words seen 10+ times
@@ -25,7 +25,7 @@ import numpy as np
 
 import scipy.sparse as sp
 
-from course_lib._utils import is_integer, unit_rows
+from course_lib._utils import first_zero_row, is_integer, unit_rows, zero_vector_error
 
 __all__ = [
     "Vocabulary",
@@ -439,7 +439,9 @@ def nearest_words(vectors: np.ndarray, vocab, word: str, k: int = 10) -> list[tu
     Returns
     -------
     list of (word, cosine similarity)
-        Most similar first; equal scores in row order. Rows of zeros have similarity 0.
+        Most similar first; equal scores in row order. A word whose vector is all zeros has
+        no direction, so it is refused with a ``ValueError``, as
+        :func:`course_lib.use.search.top_k` refuses it.
 
     Examples
     --------
@@ -462,6 +464,10 @@ def nearest_words(vectors: np.ndarray, vocab, word: str, k: int = 10) -> list[tu
     names = list(index)
     rows = np.fromiter((index[w] for w in names), dtype=np.int64, count=len(names))
     sub = vectors[rows]
+    zero = first_zero_row(sub)
+    if zero is not None:
+        raise zero_vector_error(f"the vector of {names[zero]!r} (vectors row {rows[zero]})",
+                                "leave the word out of vocab, or give it a vector")
     unit = unit_rows(sub)
     position = names.index(word)
     scores = unit @ unit[position]

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from course_lib._utils import as_matrix, is_integer
+from course_lib.show.tables import format_table
 
 __all__ = ["METHODS", "project", "trustworthiness_table"]
 
@@ -146,15 +147,11 @@ def trustworthiness_table(
             raise ValueError(f"n_neighbors must hold integers between 1 and n / 2 ({len(x) / 2:g}), got {k!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
         raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
-    rows = []
+    scores: dict[str, dict[str, float]] = {}
     for name, points in maps.items():
         y = as_matrix(points, f"maps[{name!r}]", min_rows=4, rows_for=" for a map")
         if y.shape != (len(x), 2):
             raise ValueError(f"maps[{name!r}] must have shape ({len(x)}, 2), one 2-D point per row of X; "
                              f"got {y.shape}")
-        rows.append([str(name)] + [f"{trustworthiness(x, y, n_neighbors=int(k)):.{digits}f}" for k in ks])
-    header = ["map"] + [f"k={k}" for k in ks]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]).rstrip()
-             for r in [header, *rows]]
-    return "\n".join(lines)
+        scores[str(name)] = {f"k={k}": float(trustworthiness(x, y, n_neighbors=int(k))) for k in ks}
+    return format_table(scores, label="map", digits=digits, label_gap=2)

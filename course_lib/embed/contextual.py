@@ -7,7 +7,7 @@ mean of the last layer's token vectors, scaled to length 1. It ships with the
 
 Two ways in, each returning the caller's own copy of the model::
 
-    from course_lib.contextual import load_encoder, load_tokenizer_and_model
+    from course_lib.embed.contextual import load_encoder, load_tokenizer_and_model
     encoder = load_encoder()                      # sentence-transformers: encode(...)
     tokenizer, model = load_tokenizer_and_model() # transformers: every layer, by hand
 
@@ -461,7 +461,7 @@ def static_token_embeddings(whole_words: bool = True) -> "KeyedVectors":
     Row ``i`` of the model's input embedding matrix is the vector a word piece gets
     *before* any context: the same for "bank" in every sentence. As a table of word
     vectors it can be evaluated like word2vec (``evaluate_word_pairs``, analogies,
-    ``course_lib.evaluate``). It is read straight from the packaged checkpoint (fast, no
+    ``course_lib.use.benchmarks``). It is read straight from the packaged checkpoint (fast, no
     model needed). Special tokens (``[PAD]``, ``[CLS]``, ``[unused0]``...) are left out.
     Each call builds a new table of its own: changing its vectors changes nothing else.
 

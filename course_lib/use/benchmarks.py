@@ -1,6 +1,12 @@
 """Benchmarks for word vectors: word similarity (WordSim-353, SimLex-999) and analogies.
 
-Both evaluators take word vectors in any of the forms the lessons produce:
+- :func:`word_similarity`: Spearman correlation with human similarity judgments;
+- :func:`analogy_accuracy`: the share of "a is to b as c is to d" questions answered right;
+- :func:`analogy`: the analogy calculator itself, the best words for ``a - b + c``
+  (what lesson 04's ``AnalogyExplorer`` shows); :func:`analogy_scores` is the one home of
+  the 3CosAdd and 3CosMul formulas that both use.
+
+The evaluators take word vectors in any of the forms the lessons produce:
 
 - a gensim ``KeyedVectors`` (``model.wv``), including fastText's;
 - a mapping word -> vector, such as ``dict(zip(vocab.words, vectors))``;
@@ -10,7 +16,7 @@ Both evaluators take word vectors in any of the forms the lessons produce:
 Example, with lesson 02's count-based vectors::
 
     from course_lib.data import load_wordsim353
-    from course_lib.evaluate import word_similarity
+    from course_lib.use.benchmarks import word_similarity
 
     rho, covered, total = word_similarity(dict(zip(vocab.words, vectors)), load_wordsim353())
     print(f"WordSim-353 Spearman {rho:.3f} on {covered} of {total} pairs")
@@ -18,6 +24,7 @@ Example, with lesson 02's count-based vectors::
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +32,19 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._utils import is_integer, unit_rows
+from course_lib._utils import (
+    as_matrix,
+    check_int,
+    check_names,
+    first_zero_row,
+    is_integer,
+    unit_rows,
+    unknown_word,
+    zero_vector_error,
+)
 
-__all__ = ["AnalogyResult", "analogy_accuracy", "word_similarity"]
+__all__ = ["ANALOGY_METHODS", "COSMUL_EPS", "AnalogyCalculator", "AnalogyResult", "analogy", "analogy_accuracy",
+           "analogy_method", "analogy_scores", "word_similarity"]
 
 
 def _is_keyed_vectors(obj: Any) -> bool:
@@ -216,7 +233,7 @@ def _read_questions(questions: Any) -> dict[str, list[tuple[str, str, str, str]]
 #: The two ways of scoring an analogy, spelled as in the literature (any case is accepted).
 ANALOGY_METHODS = ("3CosAdd", "3CosMul")
 #: 3CosMul's guard against division by zero: gensim's ``most_similar_cosmul`` value, used by
-#: :func:`analogy_accuracy` and the analogy calculator alike.
+#: :func:`analogy_accuracy` and the analogy calculator (:func:`analogy`) alike.
 COSMUL_EPS = 1e-6
 
 
@@ -240,8 +257,8 @@ def analogy_scores(sim_plus: np.ndarray, sim_minus: np.ndarray, sim_plus2: np.nd
 
     3CosAdd adds the cosines; 3CosMul (Levy & Goldberg 2014) shifts them to [0, 1] and
     multiplies, so that one large similarity cannot outweigh the others. The one home of
-    both formulas: :func:`analogy_accuracy` and the analogy calculator of
-    ``course_lib.widgets`` call it.
+    both formulas: :func:`analogy_accuracy` and the analogy calculator (:func:`analogy`,
+    and the explorer built on it) call it.
 
     Examples
     --------
@@ -275,6 +292,14 @@ def _ordered_vectors(vectors: Any, words: Any) -> tuple[list[str], np.ndarray]:
         raise ValueError(f"vectors must be a 2-D array with one row per word of words ({len(names)}), "
                          f"got shape {matrix.shape}")
     return names, matrix
+
+
+def _refuse_zero_rows(matrix: np.ndarray, names: Sequence[str]) -> None:
+    """Analogies rank words by cosine similarity, which a vector of zeros does not have."""
+    zero = first_zero_row(matrix) if matrix.size else None
+    if zero is not None:
+        raise zero_vector_error(f"the vector of {names[zero]!r} (vectors row {zero})",
+                                "leave the word out, or give it a vector")
 
 
 def analogy_accuracy(
@@ -342,6 +367,7 @@ def analogy_accuracy(
         names, matrix = names[:restrict_vocab], matrix[:restrict_vocab]
     if matrix.size and not np.all(np.isfinite(matrix)):
         raise ValueError("vectors must hold finite numbers (no NaN or infinity)")
+    _refuse_zero_rows(matrix, names)
     unit = unit_rows(matrix)
     index: dict[str, int] = {}
     for i, w in enumerate(names):  # the first (most frequent) spelling wins
@@ -378,3 +404,128 @@ def analogy_accuracy(
     accuracy = total_correct / total_covered if total_covered else float("nan")
     sections_out = {k: v for k, v in results.items() if k != ""}
     return AnalogyResult(float(accuracy), total_correct, total_covered, total, sections_out)
+
+
+# ----------------------------------------------------------------------------- the calculator
+
+
+class AnalogyCalculator:
+    """Answers ``a - b + c`` ("king - man + woman") over a fixed vocabulary.
+
+    The vectors are scaled to length 1 once; each question is then three matrix-vector
+    products. :func:`analogy` asks one question; lesson 04's
+    :class:`~course_lib.show.explorers.AnalogyExplorer` keeps a calculator and asks one per
+    change of its controls.
+
+    Parameters
+    ----------
+    vectors : array_like of shape (n, d), or gensim KeyedVectors
+        One vector per word.
+    words : sequence of str, optional
+        The word of each row (unique); leave out for KeyedVectors, which know their words.
+    eps : float
+        3CosMul's guard against division by zero.
+
+    A word whose vector is all zeros has no cosine similarity: it is refused with a
+    ``ValueError``, as every neighbour search of the course refuses it.
+
+    Attributes
+    ----------
+    words : list of str
+        The vocabulary, in row order.
+    index : dict
+        Word -> row.
+
+    Examples
+    --------
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [0.5, -1, -1]], dtype=float)
+    >>> AnalogyCalculator(vectors, words).solve("queen", "woman", "man", k=1)[0][0]
+    'king'
+    """
+
+    def __init__(self, vectors: Any, words: Sequence[str] | None = None, eps: float = COSMUL_EPS) -> None:
+        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
+            raise ValueError(f"eps must be a small positive number such as 1e-6, got {eps!r}")
+        if words is None and hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
+            matrix = as_matrix(vectors.vectors, "vectors", min_rows=2)
+            self.words = [str(w) for w in vectors.index_to_key]
+        elif words is None:
+            raise ValueError("words must list the word of every row of vectors (or pass gensim KeyedVectors)")
+        else:
+            matrix = as_matrix(vectors, "vectors", min_rows=2)
+            self.words = check_names(words, len(matrix), "words")
+        self.eps = float(eps)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        _refuse_zero_rows(matrix, self.words)
+        self._unit = unit_rows(matrix)
+
+    def row(self, word: Any, name: str) -> int:
+        """The row of ``word``, or a ValueError naming the argument and the closest words."""
+        if word not in self.index:
+            raise unknown_word(str(word), self.index, name)
+        return self.index[word]
+
+    def solve(self, a: str, b: str, c: str, method: str = "3CosAdd", k: int = 5) -> list[tuple[str, float]]:
+        """The ``k`` best (word, score) pairs for ``a - b + c``; see :func:`analogy`."""
+        method = analogy_method(method)
+        k = check_int(k, "k", 1, len(self.words) - 3)
+        rows = [self.row(word, name) for name, word in (("a", a), ("b", b), ("c", c))]
+        unit = self._unit
+        scores = analogy_scores(unit @ unit[rows[0]], unit @ unit[rows[1]], unit @ unit[rows[2]], method, self.eps)
+        scores[rows] = -np.inf  # a, b and c are never the answer
+        order = np.argsort(-scores, kind="stable")[:k]  # stable: ties go to the lower index
+        return [(self.words[j], float(scores[j])) for j in order]
+
+
+def analogy(
+    vectors: Any,
+    words: Sequence[str] | None,
+    a: str,
+    b: str,
+    c: str,
+    method: str = "3CosAdd",
+    k: int = 5,
+    eps: float = COSMUL_EPS,
+) -> list[tuple[str, float]]:
+    """Words that complete ``a - b + c`` ("king - man + woman"), best first.
+
+    Both methods compare every word ``x`` with ``a``, ``b`` and ``c`` by cosine similarity
+    and leave ``a``, ``b`` and ``c`` themselves out of the answer:
+
+    * 3CosAdd: ``cos(x, a) - cos(x, b) + cos(x, c)`` (Mikolov et al. 2013), the same
+      ranking as gensim's ``most_similar(positive=[a, c], negative=[b])``;
+    * 3CosMul: ``cos'(x, a) * cos'(x, c) / (cos'(x, b) + eps)`` with
+      ``cos' = (cos + 1) / 2`` (Levy & Goldberg 2014), so that one large similarity
+      cannot outweigh the others (``eps=1e-6``, as gensim's ``most_similar_cosmul``).
+
+    Parameters
+    ----------
+    vectors : array_like of shape (n, d), or gensim KeyedVectors
+        One vector per word.
+    words : sequence of str, or None
+        The word of each row (None for KeyedVectors, which know their words).
+    a, b, c : str
+        The analogy ``a - b + c``: "king", "man", "woman".
+    method : {"3CosAdd", "3CosMul"}
+    k : int
+        Answers returned, 1 <= k <= n - 3.
+    eps : float
+        3CosMul's guard against division by zero.
+
+    Returns
+    -------
+    list of (str, float)
+        ``k`` (word, score) pairs, highest score first; ties go to the lower row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [0.5, -1, -1]], dtype=float)
+    >>> [w for w, _ in analogy(vectors, words, "king", "man", "woman", k=1)]
+    ['queen']
+    >>> [w for w, _ in analogy(vectors, words, "king", "man", "woman", method="3CosMul", k=1)]
+    ['queen']
+    """
+    return AnalogyCalculator(vectors, words, eps).solve(a, b, c, method, k)

@@ -1,24 +1,19 @@
-"""course_lib.embedding_metrics: k-NN accuracy, recall@k with labels, ARI, the report table."""
+"""course_lib.use.metrics: k-NN accuracy, recall@k with labels, mAP, the report table."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from course_lib.embedding_metrics import (
-    cluster_agreement,
+from course_lib.use.clustering import cluster_agreement
+from course_lib.use.metrics import (
+    average_precision,
     evaluate_embeddings,
-    format_table,
+    evaluation_table,
     knn_accuracy,
     label_recall_at_k,
-    nearest_neighbours,
+    mean_average_precision,
+    retrieval_metrics,
 )
-
-
-def blobs(per_class=20, classes=3, dims=5, spread=0.1, seed=0):
-    rng = np.random.default_rng(seed)
-    centres = np.eye(classes, dims) * 5 + 1
-    labels = np.repeat(np.arange(classes), per_class)
-    return centres[labels] + spread * rng.standard_normal((len(labels), dims)), labels
 
 
 def brute_neighbours(x, k, metric):
@@ -31,61 +26,10 @@ def brute_neighbours(x, k, metric):
     return np.argsort(d, axis=1, kind="stable")[:, :k]
 
 
-# --- nearest_neighbours ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
-def test_nearest_neighbours_match_brute_force_and_exclude_self(metric):
-    x = np.random.default_rng(1).standard_normal((30, 4))
-    found = nearest_neighbours(x, k=5, metric=metric)
-    assert found.shape == (30, 5) and found.dtype == np.int64
-    assert not np.any(found == np.arange(30)[:, None])
-    np.testing.assert_array_equal(found, brute_neighbours(x, 5, metric))
-
-
-def test_nearest_neighbours_with_duplicates_never_return_self():
-    x = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-    found = nearest_neighbours(x, k=2, metric="euclidean")
-    assert not np.any(found == np.arange(4)[:, None])
-    assert set(found[1]) == {0, 2}
-
-
-def test_nearest_neighbours_refuses_zero_rows_with_cosine_as_top_k_does():
-    """One policy for cosine everywhere: an all-zero row has no direction (a ReLU layer can output one)."""
-    from course_lib.search import top_k
-
-    x = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 0.1], [0.0, 1.0]])
-    with pytest.raises(ValueError) as from_top_k:
-        top_k(x, x, 2)
-    with pytest.raises(ValueError) as from_neighbours:
-        nearest_neighbours(x, k=1)
-    assert "row 1 is all zeros" in str(from_neighbours.value)
-    assert str(from_neighbours.value) == str(from_top_k.value)
-    assert nearest_neighbours(x, k=1, metric="euclidean")[1, 0] == 0  # Euclidean distance is defined
-
-
-@pytest.mark.parametrize("args, message", [
-    ((np.zeros((3, 2)), 3), "k must be an integer between 1 and 2"),
-    ((np.zeros((3, 2)), 0), "k must be"),
-    ((np.zeros(3), 1), "must be 2-D"),
-    ((np.zeros((1, 2)), 1), "at least 2 rows"),
-    ((np.array([[1.0, np.nan], [0.0, 1.0]]), 1), r"NaN or infinity \(row 0\)"),
-    ((np.array([["a", "b"], ["c", "d"]]), 1), "must hold numbers"),
-])
-def test_nearest_neighbours_validation(args, message):
-    with pytest.raises(ValueError, match=message):
-        nearest_neighbours(*args)
-
-
-def test_unknown_metric():
-    with pytest.raises(ValueError, match="metric must be one of"):
-        nearest_neighbours(np.eye(3), 1, metric="manhattan")
-
-
 # --- knn_accuracy --------------------------------------------------------------------------
 
 
-def test_knn_accuracy_separated_blobs_and_random_labels():
+def test_knn_accuracy_separated_blobs_and_random_labels(blobs):
     x, y = blobs()
     assert knn_accuracy(x, y, k=5) == 1.0
     shuffled = np.random.default_rng(0).permutation(y)
@@ -110,7 +54,7 @@ def test_knn_accuracy_tie_goes_to_the_nearest_label():
     assert knn_accuracy(x, y, k=2, metric="euclidean", queries=[[1.9]], query_labels=[2]) == 1.0
 
 
-def test_knn_accuracy_with_a_split_and_string_labels():
+def test_knn_accuracy_with_a_split_and_string_labels(blobs):
     x, y = blobs()
     names = np.array(["a", "b", "c"])[y]
     q, qy = blobs(per_class=4, seed=5)
@@ -123,13 +67,13 @@ def test_knn_accuracy_with_a_split_and_string_labels():
     ({"queries": np.zeros((2, 4)), "query_labels": [0, 1]}, "queries have 4 dimensions but embeddings have 5"),
     ({"queries": np.ones((2, 5)), "query_labels": [0]}, "query_labels must be 1-D with one label per item \\(2 of them\\)"),
 ])
-def test_knn_accuracy_validation(kwargs, message):
+def test_knn_accuracy_validation(kwargs, message, blobs):
     x, y = blobs()
     with pytest.raises(ValueError, match=message):
         knn_accuracy(x, y, **kwargs)
 
 
-def test_labels_must_match_rows():
+def test_labels_must_match_rows(blobs):
     x, y = blobs()
     with pytest.raises(ValueError, match="one label per item"):
         knn_accuracy(x, y[:-1])
@@ -138,7 +82,7 @@ def test_labels_must_match_rows():
 # --- label_recall_at_k -------------------------------------------------------------------
 
 
-def test_label_recall_perfect_and_chance():
+def test_label_recall_perfect_and_chance(blobs):
     x, y = blobs(per_class=20)
     assert label_recall_at_k(x, y, k=10) == 1.0
     chance = label_recall_at_k(x, np.random.default_rng(0).permutation(y), k=10)
@@ -162,53 +106,10 @@ def test_label_recall_small_class_and_singletons():
         label_recall_at_k(x[:3], [0, 1, 2], k=1)
 
 
-# --- cluster_agreement -------------------------------------------------------------------
+# --- evaluate_embeddings and evaluation_table --------------------------------------------------
 
 
-def test_cluster_agreement_perfect_chance_and_reproducible():
-    x, y = blobs(per_class=30)
-    assert cluster_agreement(x, y) == 1.0
-    rng = np.random.default_rng(0)
-    noise = rng.standard_normal((90, 5))
-    low = cluster_agreement(noise, y, seed=3)
-    assert -0.1 < low < 0.1
-    assert cluster_agreement(noise, y, seed=3) == low
-
-
-def test_cluster_agreement_cosine_groups_by_direction():
-    # Two directions at very different lengths: cosine sees 2 groups, Euclidean splits by length.
-    rng = np.random.default_rng(0)
-    direction = np.repeat([[1.0, 0.0], [0.0, 1.0]], 20, axis=0) + 0.01 * rng.standard_normal((40, 2))
-    scale = np.tile(np.r_[np.full(10, 1.0), np.full(10, 100.0)], 2)[:, None]
-    y = np.repeat([0, 1], 20)
-    assert cluster_agreement(direction * scale, y, metric="cosine") == 1.0
-    assert cluster_agreement(direction * scale, y, metric="euclidean") < 0.5
-
-
-@pytest.mark.parametrize("kwargs, message", [
-    ({"n_clusters": 0}, "n_clusters must be an integer"),
-    ({"n_init": 0}, "n_init must be an integer"),
-    ({"seed": -2}, "seed must be a non-negative integer"),
-])
-def test_cluster_agreement_validation(kwargs, message):
-    x, y = blobs()
-    with pytest.raises(ValueError, match=message):
-        cluster_agreement(x, y, **kwargs)
-
-
-def test_cluster_agreement_emits_no_warning():
-    import warnings
-
-    x, y = blobs()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        cluster_agreement(x, y)
-
-
-# --- evaluate_embeddings and format_table --------------------------------------------------
-
-
-def test_evaluate_embeddings_several_representations_in_order():
+def test_evaluate_embeddings_several_representations_in_order(blobs):
     x, y = blobs()
     noise = np.random.default_rng(0).standard_normal((60, 7))
     results = evaluate_embeddings({"good": x, "noise": noise}, y, k=3, recall_k=5)
@@ -217,7 +118,7 @@ def test_evaluate_embeddings_several_representations_in_order():
     assert results["noise"]["dims"] == 7 and results["noise"]["knn_accuracy"] < 0.7
 
 
-def test_evaluate_embeddings_single_array_and_validation():
+def test_evaluate_embeddings_single_array_and_validation(blobs):
     x, y = blobs()
     assert list(evaluate_embeddings(x, y)) == ["embedding"]
     with pytest.raises(ValueError, match="embeddings\\['b'\\] has 10 rows but the first representation has 60"):
@@ -226,21 +127,21 @@ def test_evaluate_embeddings_single_array_and_validation():
         evaluate_embeddings({}, y)
 
 
-def test_format_table_aligns_and_rounds():
+def test_evaluation_table_aligns_and_rounds():
     results = {
         "pixels": {"dims": 784, "knn_accuracy": 0.90449, "recall": 0.78, "ari": 0.3521},
         "block2": {"dims": 1568, "knn_accuracy": 0.9, "recall": 0.8, "ari": -0.01},
     }
-    text = format_table(results, k=5, recall_k=10, title="MNIST test set")
+    text = evaluation_table(results, k=5, recall_k=10, title="MNIST test set")
     lines = text.splitlines()
     assert lines[0] == "MNIST test set"
     assert lines[1].split() == ["representation", "dims", "5-NN", "accuracy", "recall@10", "ARI"]
     assert lines[2].split() == ["pixels", "784", "0.904", "0.780", "0.352"]
     assert lines[3].split() == ["block2", "1568", "0.900", "0.800", "-0.010"]
     assert len({len(line) for line in lines[1:]}) == 1  # columns aligned
-    assert format_table(results, digits=2).splitlines()[1].split()[-1] == "0.35"
+    assert evaluation_table(results, digits=2).splitlines()[1].split()[-1] == "0.35"
     with pytest.raises(ValueError, match="digits"):
-        format_table(results, digits=-1)
+        evaluation_table(results, digits=-1)
 
 
 def test_evaluate_embeddings_matches_the_single_scores():
@@ -253,7 +154,7 @@ def test_evaluate_embeddings_matches_the_single_scores():
         assert scores["ari"] == cluster_agreement(x, y, metric=metric, seed=2)
 
 
-def test_evaluate_embeddings_validates_k():
+def test_evaluate_embeddings_validates_k(blobs):
     x, y = blobs()
     with pytest.raises(ValueError, match="recall_k must be an integer between 1 and 59"):
         evaluate_embeddings(x, y, recall_k=60)
@@ -261,9 +162,60 @@ def test_evaluate_embeddings_validates_k():
         evaluate_embeddings(x, y, metric="dot")
 
 
-def test_cluster_agreement_leaves_torch_threads_alone():
-    torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
-    x, y = blobs()
-    cluster_agreement(x, y)
-    assert torch.get_num_threads() == before
+# --- ranking: average precision and mAP ---------------------------------------------------
+
+
+def test_average_precision_by_hand():
+    assert average_precision([1, 1, 0, 0]) == 1.0
+    assert average_precision([0, 1]) == 0.5
+    assert average_precision([True, False, True, False]) == pytest.approx((1 + 2 / 3) / 2)
+    with pytest.raises(ValueError, match="no relevant"):
+        average_precision([0, 0])
+    with pytest.raises(ValueError, match="0/1"):
+        average_precision([0, 2])
+
+
+def test_mean_average_precision_matches_per_query_average_precision():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 4))
+    y = rng.integers(0, 3, size=30)
+    expected = []
+    for i in range(30):
+        others = np.delete(np.arange(30), i)
+        unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+        order = others[np.argsort(-(unit[others] @ unit[i]), kind="stable")]
+        expected.append(average_precision(y[order] == y[i]))
+    assert mean_average_precision(x, y) == pytest.approx(np.mean(expected))
+
+
+def test_mean_average_precision_skips_singletons_and_validates():
+    x = [[0, 1], [0, 2], [5, 0]]
+    assert mean_average_precision(x, [0, 0, 1], metric="euclidean") == 1.0
+    with pytest.raises(ValueError, match="alone"):
+        mean_average_precision(x, [0, 1, 2])
+    with pytest.raises(ValueError, match="metric must be one of 'cosine', 'dot', 'euclidean'"):
+        mean_average_precision(x, [0, 0, 1], metric="manhattan")
+
+
+def test_every_search_metric_is_a_label_metric():
+    """One METRICS: the label scores accept what course_lib.use.search.top_k accepts."""
+    from course_lib.use.search import METRICS, nearest_neighbours
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(30, 4))
+    y = rng.integers(0, 3, size=30)
+    for metric in METRICS:
+        neighbours = nearest_neighbours(x, k=5, metric=metric)
+        expected = np.mean([(y[row] == y[i]).sum() / min(5, (y == y[i]).sum() - 1) for i, row in enumerate(neighbours)])
+        assert label_recall_at_k(x, y, k=5, metric=metric) == pytest.approx(expected)
+        assert 0 <= mean_average_precision(x, y, metric=metric) <= 1
+        assert 0 <= knn_accuracy(x, y, k=3, metric=metric) <= 1
+
+
+def test_retrieval_metrics_uses_label_recall():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(40, 5))
+    y = rng.integers(0, 4, size=40)
+    scores = retrieval_metrics(x, y, k=5)
+    assert list(scores) == ["recall@5", "mAP"]
+    assert scores["recall@5"] == label_recall_at_k(x, y, k=5)

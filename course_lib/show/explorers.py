@@ -25,7 +25,6 @@ random model id, which nbval skips.
 from __future__ import annotations
 
 import base64
-import difflib
 import html
 import io
 import math
@@ -36,23 +35,30 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib._utils import as_labels, as_matrix, check_choice, check_int, is_integer, unit_rows
-from course_lib.search import METRICS
-from course_lib.evaluate import ANALOGY_METHODS, COSMUL_EPS, analogy_method, analogy_scores
+from course_lib._utils import (
+    as_labels,
+    as_matrix,
+    check_choice,
+    check_int,
+    check_names,
+    is_integer,
+    unknown_word,
+    zero_vector_error,
+)
+from course_lib.show.plots import scatter_2d, show_images
+from course_lib.use.benchmarks import ANALOGY_METHODS, COSMUL_EPS, AnalogyCalculator, analogy_method
+from course_lib.use.projection import project
+from course_lib.use.search import METRICS, top_k
 
 __all__ = [
-    "METRICS",
     "PROJECTIONS",
     "AnalogyExplorer",
     "NeighbourExplorer",
     "Projection",
     "ProjectionExplorer",
     "RandomWalkExplorer",
-    "analogy",
 ]
 
-#: Metrics of :class:`NeighbourExplorer`, as in :func:`course_lib.search.top_k`.
-#: Analogy scoring methods of :func:`analogy`.
 #: At most this many names go into a text box's drop-down list: a browser's list of
 #: suggestions becomes slow with tens of thousands, and any name can still be typed.
 MAX_SUGGESTIONS = 2000
@@ -249,23 +255,6 @@ class _Explorer(widgets.VBox):
         return bundle
 
 
-def _check_names(names: Any, n: int, name: str = "names") -> list[str]:
-    names = [str(x) for x in names]
-    if len(names) != n:
-        raise ValueError(f"{name} must hold one name per row ({n}), got {len(names)}")
-    if len(set(names)) != len(names):
-        seen: set[str] = set()
-        twice = next(x for x in names if x in seen or seen.add(x))
-        raise ValueError(f"{name} must be unique so that a typed name finds one row; {twice!r} appears twice")
-    return names
-
-
-def _unknown_word(word: str, index: Mapping[str, int], name: str) -> ValueError:
-    close = difflib.get_close_matches(word, list(index)[:50_000], n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; check the spelling and the case"
-    return ValueError(f"{name}={word!r} is not in the vocabulary ({len(index):,} words){hint}")
-
-
 def _word_box(description: str, value: str, names: Sequence[str]) -> widgets.Combobox:
     # continuous_update=False: recompute on Enter or on leaving the box, not on every
     # keystroke (a half-typed word is not in the vocabulary).
@@ -298,7 +287,7 @@ class NeighbourExplorer(_Explorer):
     query : str or int, optional
         The first query: a name (with ``names``) or an item number. Default: the first item.
     metric : {"cosine", "dot", "euclidean"}
-        As in :func:`course_lib.search.top_k`; cosine and dot rank by similarity (largest
+        As in :func:`course_lib.use.search.top_k`; cosine and dot rank by similarity (largest
         first), euclidean by distance (smallest first).
     k : int, optional
         Neighbours shown, 1 <= k <= max_k; default 5 (or max_k when smaller).
@@ -356,7 +345,7 @@ class NeighbourExplorer(_Explorer):
         if len(sizes) != 1:
             raise ValueError(f"every embedding must have the same number of rows (items), got {sorted(sizes)}")
         self.n = sizes.pop()
-        self.names = _check_names(names, self.n) if names is not None else None
+        self.names = check_names(names, self.n) if names is not None else None
         self._index = {name: i for i, name in enumerate(self.names)} if self.names else {}
         self.labels = None if labels is None else as_labels(labels, n=self.n)
         self.label_names = label_names
@@ -397,7 +386,7 @@ class NeighbourExplorer(_Explorer):
             return int(self.query.value)
         word = self.query.value.strip()
         if word not in self._index:
-            raise _unknown_word(word, self._index, "query")
+            raise unknown_word(word, self._index, "query")
         return self._index[word]
 
     def _name(self, i: int) -> str:
@@ -410,13 +399,12 @@ class NeighbourExplorer(_Explorer):
         return str(self.label_names[label.item() if hasattr(label, "item") else label])
 
     def _compute(self):
-        from course_lib.search import top_k
-
         i = self._item_index()
         corpus = self._embeddings[self.embedding.value]
         metric, k = self.metric.value, int(self.k.value)
         if metric == "cosine" and not np.any(corpus[i]):
-            raise ValueError(f"item {self._name(i)!r} has an all-zero vector: its cosine similarity is undefined")
+            raise zero_vector_error(f"the vector of {self.item_name} {self._name(i)!r}",
+                                    "pick another, or the metric 'dot' or 'euclidean'")
         # One more than asked: the query itself is (almost always) its own best match.
         found, scores = top_k(corpus[i], corpus, k=min(k + 1, self.n), metric=metric)
         keep = found != i
@@ -450,18 +438,11 @@ class NeighbourExplorer(_Explorer):
         items = [i] + [j for j, _, _ in self.neighbours]
         ncols = min(len(items), 11)
         nrows = math.ceil(len(items) / ncols)
-        figure = _new_figure(1.2 * ncols, 1.45 * nrows + 0.3)
-        grey = self.images.ndim == 3
-        low, high = float(self.images[items].min()), float(self.images[items].max())
-        for slot, j in enumerate(items):
-            ax = figure.add_subplot(nrows, ncols, slot + 1)
-            ax.imshow(self.images[j], cmap="gray" if grey else None, vmin=low, vmax=high if high > low else low + 1)
-            title = "query" if slot == 0 else f"#{slot}"
-            if self.labels is not None:
-                title += f": {self._label(j)}"
-            ax.set_title(title, fontsize=8)
-            ax.set_xticks([])
-            ax.set_yticks([])
+        titles = ["query" if slot == 0 else f"#{slot}" for slot in range(len(items))]
+        if self.labels is not None:
+            titles = [f"{title}: {self._label(j)}" for title, j in zip(titles, items)]
+        figure = show_images(self.images[items], titles=titles, ncols=ncols,
+                             figure=_new_figure(1.2 * ncols, 1.45 * nrows + 0.3))
         figure.suptitle(f"{self.item_name} {self._name(i)} and its {len(items) - 1} nearest neighbours "
                         f"({self.metric.value})", fontsize=9)
         return figure
@@ -470,98 +451,6 @@ class NeighbourExplorer(_Explorer):
 # --------------------------------------------------------------------------------------
 # Analogies
 # --------------------------------------------------------------------------------------
-
-
-def _vocabulary(vectors: Any, words: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
-    """(matrix, words) from an array and its words, or from gensim KeyedVectors."""
-    if words is None and hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
-        return as_matrix(vectors.vectors, "vectors", min_rows=2), [str(w) for w in vectors.index_to_key]
-    if words is None:
-        raise ValueError("words must list the word of every row of vectors (or pass gensim KeyedVectors)")
-    matrix = as_matrix(vectors, "vectors", min_rows=2)
-    return matrix, _check_names(words, len(matrix), "words")
-
-
-def _word_scores(unit: np.ndarray, ia: int, ib: int, ic: int, method: str, eps: float) -> np.ndarray:
-    """Every word's score for ``a - b + c`` (rows ia, ib, ic of the unit-length vectors)."""
-    cos_a, cos_b, cos_c = unit @ unit[ia], unit @ unit[ib], unit @ unit[ic]
-    return analogy_scores(cos_a, cos_b, cos_c, method, eps)
-
-
-def _check_analogy_args(method: Any, eps: Any) -> str:
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
-        raise ValueError(f"eps must be a small positive number such as 1e-6, got {eps!r}")
-    return analogy_method(method)
-
-
-def _top_words(scores: np.ndarray, exclude: Sequence[int], k: int, words: Sequence[str]) -> list[tuple[str, float]]:
-    scores = scores.copy()
-    scores[list(exclude)] = -np.inf
-    order = np.argsort(-scores, kind="stable")[:k]  # stable: ties go to the lower index
-    return [(words[j], float(scores[j])) for j in order]
-
-
-def analogy(
-    vectors: Any,
-    words: Sequence[str] | None,
-    a: str,
-    b: str,
-    c: str,
-    method: str = "3CosAdd",
-    k: int = 5,
-    eps: float = COSMUL_EPS,
-) -> list[tuple[str, float]]:
-    """Words that complete ``a - b + c`` ("king - man + woman"), best first.
-
-    Both methods compare every word ``x`` with ``a``, ``b`` and ``c`` by cosine similarity
-    and leave ``a``, ``b`` and ``c`` themselves out of the answer:
-
-    * 3CosAdd: ``cos(x, a) - cos(x, b) + cos(x, c)`` (Mikolov et al. 2013), the same
-      ranking as gensim's ``most_similar(positive=[a, c], negative=[b])``;
-    * 3CosMul: ``cos'(x, a) * cos'(x, c) / (cos'(x, b) + eps)`` with
-      ``cos' = (cos + 1) / 2`` (Levy & Goldberg 2014), so that one large similarity
-      cannot outweigh the others (``eps=1e-6``, as gensim's ``most_similar_cosmul``).
-
-    Parameters
-    ----------
-    vectors : array_like of shape (n, d), or gensim KeyedVectors
-        One vector per word.
-    words : sequence of str, or None
-        The word of each row (None for KeyedVectors, which know their words).
-    a, b, c : str
-        The analogy ``a - b + c``: "king", "man", "woman".
-    method : {"3CosAdd", "3CosMul"}
-    k : int
-        Answers returned, 1 <= k <= n - 3.
-    eps : float
-        3CosMul's guard against division by zero.
-
-    Returns
-    -------
-    list of (str, float)
-        ``k`` (word, score) pairs, highest score first; ties go to the lower row.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> words = ["king", "queen", "man", "woman", "apple"]
-    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [0.5, -1, -1]], dtype=float)
-    >>> [w for w, _ in analogy(vectors, words, "king", "man", "woman", k=1)]
-    ['queen']
-    >>> [w for w, _ in analogy(vectors, words, "king", "man", "woman", method="3CosMul", k=1)]
-    ['queen']
-    """
-    method = _check_analogy_args(method, eps)
-    matrix, words = _vocabulary(vectors, words)
-    k = check_int(k, "k", 1, len(words) - 3)
-    index = {w: i for i, w in enumerate(words)}
-    rows = []
-    for name, word in (("a", a), ("b", b), ("c", c)):
-        if word not in index:
-            raise _unknown_word(str(word), index, name)
-        rows.append(index[word])
-    unit = unit_rows(matrix)
-    return _top_words(_word_scores(unit, *rows, method, eps), rows, k, words)
 
 
 class AnalogyExplorer(_Explorer):
@@ -577,7 +466,7 @@ class AnalogyExplorer(_Explorer):
         The first analogy shown (default "king", "man", "woman" when all three are known,
         else the first three words).
     method : {"3CosAdd", "3CosMul"}
-        See :func:`analogy`.
+        See :func:`course_lib.use.benchmarks.analogy`, which computes the answers.
     k : int
         Answers shown, 1 <= k <= 20.
     eps : float
@@ -586,6 +475,8 @@ class AnalogyExplorer(_Explorer):
     Attributes
     ----------
     a, b, c, method, k : ipywidgets controls
+    calculator : course_lib.use.benchmarks.AnalogyCalculator
+        What computes the answers.
     answers : list of (str, float)
         The current answers, best first.
 
@@ -615,18 +506,16 @@ class AnalogyExplorer(_Explorer):
         k: int = 5,
         eps: float = COSMUL_EPS,
     ) -> None:
-        method = _check_analogy_args(method, eps)
-        matrix, self.words = _vocabulary(vectors, words)
+        method = analogy_method(method)
+        self.calculator = AnalogyCalculator(vectors, words, eps)
+        self.words, self.eps = self.calculator.words, self.calculator.eps
         if len(self.words) < 4:
             raise ValueError(f"vectors must hold at least 4 words (a, b, c and an answer), got {len(self.words)}")
-        self._index = {w: i for i, w in enumerate(self.words)}
-        self._unit = unit_rows(matrix)  # once: every analogy is then three matrix-vector products
-        self.eps = float(eps)
-        defaults = ("king", "man", "woman") if {"king", "man", "woman"} <= set(self._index) else self.words[:3]
+        index = self.calculator.index
+        defaults = ("king", "man", "woman") if {"king", "man", "woman"} <= set(index) else self.words[:3]
         a, b, c = (x if x is not None else d for x, d in zip((a, b, c), defaults))
         for name, word in (("a", a), ("b", b), ("c", c)):
-            if word not in self._index:
-                raise _unknown_word(str(word), self._index, name)
+            self.calculator.row(word, name)
         k = check_int(k, "k", 1, min(20, len(self.words) - 3))
         self.a = _word_box("a", a, self.words)
         self.b = _word_box("− b", b, self.words)
@@ -638,17 +527,9 @@ class AnalogyExplorer(_Explorer):
         self._start({"a": self.a, "b": self.b, "c": self.c, "method": self.method, "k": self.k})
 
     def _compute(self):
-        rows = []
-        words = []
-        for name, box in (("a", self.a), ("b", self.b), ("c", self.c)):
-            word = box.value.strip()
-            if word not in self._index:
-                raise _unknown_word(word, self._index, name)
-            rows.append(self._index[word])
-            words.append(word)
+        a, b, c = (box.value.strip() for box in (self.a, self.b, self.c))
         method, k = self.method.value, int(self.k.value)
-        self.answers = _top_words(_word_scores(self._unit, *rows, method, self.eps), rows, k, self.words)
-        a, b, c = words
+        self.answers = self.calculator.solve(a, b, c, method, k)
         formula = (f"cos(x, {a}) - cos(x, {b}) + cos(x, {c})" if method == "3CosAdd" else
                    f"cos'(x, {a}) * cos'(x, {c}) / (cos'(x, {b}) + {self.eps:g}), cos' = (cos + 1) / 2")
         width = max(4, *(len(w) for w, _ in self.answers))
@@ -689,23 +570,15 @@ class Projection:
 
 
 def _pca(X: np.ndarray, value: int | None, seed: int) -> np.ndarray:
-    from sklearn.decomposition import PCA
-
-    return PCA(n_components=2, random_state=seed).fit_transform(X)
+    return project(X, "PCA", seed=seed)
 
 
 def _tsne(X: np.ndarray, value: int | None, seed: int) -> np.ndarray:
-    from sklearn.manifold import TSNE
-
-    return TSNE(n_components=2, perplexity=float(value), init="pca", learning_rate="auto",
-                random_state=seed).fit_transform(X)
+    return project(X, "t-SNE", seed=seed, perplexity=value)
 
 
 def _umap(X: np.ndarray, value: int | None, seed: int) -> np.ndarray:
-    import umap
-
-    # n_jobs=1 with a seed: umap-learn is reproducible only single-threaded (and warns otherwise).
-    return umap.UMAP(n_components=2, n_neighbors=int(value), random_state=seed, n_jobs=1).fit_transform(X)
+    return project(X, "UMAP", seed=seed, n_neighbors=value)
 
 
 #: The methods of :class:`ProjectionExplorer`: PCA (exact, no parameter), t-SNE with its
@@ -736,7 +609,7 @@ class ProjectionExplorer(_Explorer):
     method : str
         The first method shown, a key of ``methods``.
     label_names : sequence or mapping, optional
-        Legend text for each label, as in :func:`course_lib.plotting.scatter_2d`.
+        Legend text for each label, as in :func:`course_lib.show.plots.scatter_2d`.
     annotations : sequence of str, optional
         A text written next to each point (words of a small word map).
     seed : int
@@ -887,8 +760,6 @@ class ProjectionExplorer(_Explorer):
         return text, self._draw(method, value)
 
     def _draw(self, method: str, value: int | None):
-        from course_lib.plotting import scatter_2d
-
         figure = _new_figure(6.4, 4.4)
         ax = figure.add_subplot(1, 1, 1)
         scatter_2d(self.coordinates, self.labels, f"{self._setting(method, value)}", ax=ax,
@@ -951,7 +822,7 @@ class RandomWalkExplorer(_Explorer):
         Walks per node for the statistics.
     walker : callable, optional
         ``walker(G, num_walks, walk_length, p, q, seed) -> list of walks``, with the
-        contract of :func:`course_lib.graphs.random_walks` (the default): walk
+        contract of :func:`course_lib.embed.graphs.random_walks` (the default): walk
         ``r * len(G) + i`` of the list starts at the i-th node of ``G``.
     label_attribute : str
         The node attribute that colours the nodes ("club" for the karate club).
@@ -1008,9 +879,9 @@ class RandomWalkExplorer(_Explorer):
         if start not in self._position:
             raise ValueError(f"start must be a node of G, got {start!r}")
         if walker is None:
-            from course_lib.graphs import random_walks as walker
+            from course_lib.embed.graphs import random_walks as walker
         if not callable(walker):
-            raise ValueError(f"walker must be a function like course_lib.graphs.random_walks, got {walker!r}")
+            raise ValueError(f"walker must be a function like course_lib.embed.graphs.random_walks, got {walker!r}")
         self.walker = walker
         self.label_attribute = label_attribute
         # Fixed layout (seeded) so that only the walks move when a slider moves.

@@ -9,9 +9,6 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 PRACTICE = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
-#: Built from a solution whose imports are rewritten after the merge (issue #14, as
-#: PENDING_REWRITE in test_layout.py); delete the entry once `make exercises` has rebuilt it.
-PENDING_REWRITE = {"04_word2vec_fasttext_glove.ipynb"}
 
 
 def _text(outputs) -> str:
@@ -26,9 +23,7 @@ def _text(outputs) -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    p.name in PENDING_REWRITE, strict=True, reason="imports the modules of before issue #14 until rebuilt"))
-    for p in PRACTICE], ids=[p.name for p in PRACTICE])
+@pytest.mark.parametrize("path", PRACTICE, ids=[p.name for p in PRACTICE])
 def test_untouched_practice_notebook_runs_and_reports_not_attempted(path):
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",

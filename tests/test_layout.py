@@ -114,7 +114,7 @@ def test_tools_find_the_repository_root():
 
 #: What ``ls course_lib`` shows: the pipeline's stages, then the few modules next to them.
 STAGES = {"data", "embed", "use", "show", "exercises"}
-TOP_MODULES = {"__init__", "_utils", "capstone", "environment", "runtime"}
+TOP_MODULES = {"__init__", "_utils", "capstone", "claims", "environment", "runtime"}
 #: The flat modules of before the folders (issue #14): none may come back at the top.
 FLAT_MODULES = {"ann", "classify", "clustering", "contextual", "embedding_metrics", "evaluate", "graphs",
                 "metric_learning", "plotting", "projection", "search", "text", "vision", "widgets"}
@@ -245,10 +245,6 @@ def test_the_course_designs_module_names_are_the_new_modules():
 # --------------------------------------------------------------------------- what notebooks import
 
 NOTEBOOKS = sorted([*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "solutions").glob("*.ipynb")])
-#: Re-executed on main while the folders were made: their imports are rewritten after the merge
-#: (issue #14). Delete an entry once its notebook imports the new homes (the test then passes).
-PENDING_REWRITE = {"notebooks/04_word2vec_fasttext_glove.ipynb", "notebooks/09_clustering.ipynb",
-                   "solutions/04_word2vec_fasttext_glove.ipynb"}
 
 
 def _notebook_imports(path: Path) -> list[tuple[str, str]]:
@@ -281,10 +277,7 @@ def test_notebooks_import_only_qn_from_a_checks_module(path):
     assert wrong == [], f"{_notebook_id(path)} imports {wrong}; import only q1, q2... from a checks module"
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    _notebook_id(p) in PENDING_REWRITE, strict=True,
-    reason="imports rewritten after the merge; then delete it from PENDING_REWRITE")) for p in NOTEBOOKS],
-    ids=_notebook_id)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_notebook_id)
 def test_notebooks_import_the_new_homes(path):
     """Every course_lib import of a lesson names a module of the package (or a contract name) and a name it has."""
     import importlib

@@ -236,6 +236,15 @@ def test_split_solution_cell_makes_stubs_and_collects_answers():
     assert "for x in v" in answers["q2"]
 
 
+def test_a_function_that_returns_nothing_gets_pass_not_a_returned_blank():
+    """A forward hook that returned ____ would hand the blank to torch, which then crashes."""
+    cell = ('captured = {}\n# BEGIN SOLUTION q2\ndef keep(module, inputs, output):\n    """Store output."""\n'
+            '    captured["x"] = output\n\n    def inner():\n        return 1\n# END SOLUTION\nq2.check()')
+    source, _ = build.split_solution_cell(cell, "test")
+    assert 'def keep(module, inputs, output):\n    """Store output."""\n    pass  # your code here (q2)' in source
+    assert "return ____" not in source
+
+
 @pytest.mark.parametrize("bad, message", [
     ("# BEGIN SOLUTION q1\nx = 1\n", "no '# END SOLUTION'"),
     ("x = 1\n# END SOLUTION\n", "without a matching"),

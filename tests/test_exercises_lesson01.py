@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 import pytest
 
 from course_lib.data import load_digits
@@ -197,7 +198,7 @@ def test_q3_used_euclidean_distance(digits):
     "make, expected_words",
     [
         (lambda right, scores: scores[right], "holds similarity values"),
-        (lambda right, scores: right.astype(float), "integer indices"),
+        (lambda right, scores: right.astype(float) + 0.5, "integer indices"),
         (lambda right, scores: np.r_[right[:4], right[0]], "same index twice"),
         (lambda right, scores: np.r_[right[:4], 5000], "outside 0..1796"),
         (lambda right, scores: right[:4], "should have shape (5,)"),
@@ -276,3 +277,129 @@ def test_q4_accuracy_of_another_metric_is_named(digits, accuracies):
     assert outcome == "incorrect" and "matches the 'dot' metric" in message
     outcome, message = _outcome(q4, {**digits, "metric": "dot", "accuracy": accuracies["euclidean"]})
     assert outcome == "incorrect" and "but `metric` says 'dot'" in message
+
+
+# ---------------------------------------------------------------------------- audit tables
+# Each WRONG case: (question, answers made from the digits, words the message must hold).
+# Each RIGHT_FORMS case: a right answer in another form than the worked solution.
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3, "q4": q4}
+
+
+def _distances(d):
+    return np.linalg.norm(d["X"] - d["X"][QUERY], axis=1)
+
+
+def _ranked(d):
+    sims = _cosine_scores(d["X"], QUERY)
+    sims[QUERY] = -np.inf
+    return np.argsort(-sims, kind="stable")
+
+
+def _accuracy(d, metric="cosine"):
+    return loo_1nn_accuracy(d["X"], d["labels"], metric)
+
+
+def _farthest_euclidean(d):
+    X, y = d["X"], d["labels"]
+    D = np.linalg.norm(X[:, None] - X[None], axis=2)
+    np.fill_diagonal(D, -np.inf)
+    return float(np.mean(y[D.argmax(axis=1)] == y))
+
+
+_COS = lambda u, v: (u @ v) / (np.linalg.norm(u) * np.linalg.norm(v))  # noqa: E731
+
+WRONG = [
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: 1 - _COS(u, v)}, "cosine *distance*", id="q1-distance"),
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: u @ v / np.linalg.norm(u) * np.linalg.norm(v)},
+                 "in parentheses", id="q1-precedence"),
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: round(float(_COS(u, v)), 2)}, "looks rounded",
+                 id="q1-rounded"),
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: abs(_COS(u, v))}, "opposite directions", id="q1-abs"),
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: u * v / (np.linalg.norm(u) * np.linalg.norm(v))},
+                 "one number", id="q1-elementwise"),
+    pytest.param("q2", lambda d: {"distances": _distances(d)[:, None]}, "column", id="q2-column"),
+    pytest.param("q2", lambda d: {"distances": _distances(d) ** 2}, "*squared*", id="q2-squared"),
+    pytest.param("q2", lambda d: {"distances": np.abs(d["X"] - d["X"][QUERY]).sum(axis=1)}, "Manhattan",
+                 id="q2-manhattan"),
+    pytest.param("q2", lambda d: {"distances": np.linalg.norm(d["X"] - d["X"][QUERY], axis=0)}, "per *pixel*",
+                 id="q2-axis0"),
+    pytest.param("q2", lambda d: {"distances": np.linalg.norm(d["X"] - d["X"][0], axis=1)}, "to itself must be 0",
+                 id="q2-other-query"),
+    pytest.param("q2", lambda d: {"distances": float(np.linalg.norm(d["X"] - d["X"][QUERY]))}, "shape (1797,)",
+                 id="q2-one-number"),
+    pytest.param("q3", lambda d: {"top5": set(_ranked(d)[:5].tolist())}, "no order", id="q3-set"),
+    pytest.param("q3", lambda d: {"top5": _ranked(d)[:5][::-1]}, "most similar first", id="q3-reversed"),
+    pytest.param("q3", lambda d: {"top5": np.argpartition(-_cosine_scores(d["X"], QUERY), 6)[1:6]},
+                 "not most similar first", id="q3-partial-sort"),
+    pytest.param("q3", lambda d: {"top5": np.argsort(-_cosine_scores(d["X"], QUERY))[:5]}, "query itself",
+                 id="q3-with-query"),
+    pytest.param("q3", lambda d: {"top5": np.sort(_cosine_scores(d["X"], QUERY))[-6:-1]}, "similarity values",
+                 id="q3-scores"),
+    pytest.param("q4", lambda d: {"metric": "cosine", "accuracy": 1 - _accuracy(d)}, "error rate",
+                 id="q4-error-rate"),
+    pytest.param("q4", lambda d: {"metric": "cosine", "accuracy": round(_accuracy(d) * len(d["X"]))},
+                 "a count of digits", id="q4-count"),
+    pytest.param("q4", lambda d: {"metric": "cosine", "accuracy": 100 * _accuracy(d)}, "percentage",
+                 id="q4-percent"),
+    pytest.param("q4", lambda d: {"metric": "euclidean", "accuracy": _farthest_euclidean(d)}, "*farthest*",
+                 id="q4-argmax-distance"),
+    pytest.param("q4", lambda d: {"metric": "cosine", "accuracy": 1.0}, "found itself", id="q4-self"),
+    pytest.param("q4", lambda d: {"metric": "cos", "accuracy": _accuracy(d)}, "should be one of",
+                 id="q4-metric-name"),
+]
+
+
+@pytest.mark.parametrize("key, make, words", WRONG)
+def test_wrong_answers_are_told_what_is_wrong(digits, key, make, words):
+    answers = make(digits)
+    result = QUESTIONS[key].evaluate({**digits, **answers})
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+    if key == "q3":  # never the right indices
+        assert not any(str(i) in result.message for i in _ranked(digits)[:5])
+    if key == "q4":
+        assert f"{_accuracy(digits):.3f}"[:4] not in result.message
+
+
+RIGHT_FORMS = [
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: float(np.dot(u, v) / np.sqrt((u @ u) * (v @ v)))},
+                 id="q1-float-of-dots"),
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: torch.nn.functional.cosine_similarity(
+        torch.as_tensor(u, dtype=torch.float64), torch.as_tensor(v, dtype=torch.float64), dim=0)},
+                 id="q1-0d-tensor"),
+    pytest.param("q1", lambda d: {"cosine": lambda u, v: 1 - scipy_cosine(u, v)}, id="q1-scipy"),
+    pytest.param("q2", lambda d: {"distances": _distances(d).tolist()}, id="q2-list"),
+    pytest.param("q2", lambda d: {"distances": _distances(d).astype(np.float32)}, id="q2-float32"),
+    pytest.param("q2", lambda d: {"distances": torch.tensor(_distances(d))}, id="q2-tensor"),
+    pytest.param("q3", lambda d: {"top5": _ranked(d)[:5].tolist()}, id="q3-list"),
+    pytest.param("q3", lambda d: {"top5": tuple(int(i) for i in _ranked(d)[:5])}, id="q3-tuple"),
+    pytest.param("q3", lambda d: {"top5": torch.tensor(_ranked(d)[:5])}, id="q3-tensor"),
+    pytest.param("q3", lambda d: {"top5": _ranked(d)[:5].astype(float)}, id="q3-float-indices"),
+    pytest.param("q3", lambda d: {"top5": np.argsort(-_cosine_scores(d["X"], QUERY), kind="stable")[1:6]},
+                 id="q3-skip-first"),
+    pytest.param("q4", lambda d: {"metric": "cosine", "accuracy": np.float32(_accuracy(d))}, id="q4-float32"),
+    pytest.param("q4", lambda d: {"metric": "cosine", "accuracy": round(_accuracy(d), 3)}, id="q4-printed"),
+    pytest.param("q4", lambda d: {"metric": "dot", "accuracy": torch.tensor(_accuracy(d, "dot"))}, id="q4-tensor"),
+    pytest.param("q4", lambda d: {"metric": "euclidean", "accuracy": np.array(_accuracy(d, "euclidean"))},
+                 id="q4-0d-array"),
+]
+
+
+def scipy_cosine(u, v):
+    from scipy.spatial.distance import cosine
+
+    return cosine(u, v)
+
+
+@pytest.mark.parametrize("key, make", RIGHT_FORMS)
+def test_right_answers_in_other_forms_are_accepted(digits, key, make):
+    result = QUESTIONS[key].evaluate({**digits, **make(digits)})
+    assert result.outcome == "correct", result.message
+
+
+@pytest.mark.parametrize("key, names", [("q1", ["cosine"]), ("q2", ["distances"]), ("q3", ["top5"]),
+                                        ("q4", ["metric", "accuracy"])])
+def test_blanks_are_not_attempted(digits, key, names):
+    assert QUESTIONS[key].evaluate({**digits, **{n: ____ for n in names}}).outcome == "not attempted"

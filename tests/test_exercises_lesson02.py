@@ -5,6 +5,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import torch
 from scipy.stats import pearsonr, spearmanr
 
 from course_lib.exercises import ____
@@ -66,7 +67,8 @@ def test_q1_typical_mistakes_in_vocabulary():
 
 # ---------------------------------------------------------------- q2
 
-TOY = np.array([[0.0, 4.0, 1.0, 0.0], [4.0, 0.0, 2.0, 1.0], [1.0, 2.0, 0.0, 3.0], [0.0, 1.0, 3.0, 2.0]])
+# As in the notebook: not symmetric, so that swapping rows and columns shows.
+TOY = np.array([[0.0, 4.0, 1.0, 0.0], [2.0, 0.0, 3.0, 1.0], [1.0, 2.0, 0.0, 5.0], [0.0, 1.0, 3.0, 2.0]])
 
 
 def _pmi(counts, log=np.log, probabilities=True):
@@ -194,3 +196,96 @@ def test_q4_typical_mistakes(toy):
     assert "between -1 and 1" in _q4(3.0, len(human), toy).message
     assert "whole number" in _q4(rho, 8.5, toy).message
     assert "not Spearman" in _q4(0.123, len(human), toy).message
+
+
+# ---------------------------------------------------------------- audit tables
+# WRONG: (question, answers made from the toy data, words the message must hold).
+# RIGHT_FORMS: a right answer in another form than the worked solution.
+
+def _right_vocabulary():
+    counts = _right_counts()
+    return sorted((w for w in counts if counts[w] >= 2), key=lambda w: (-counts[w], w))
+
+
+def _swapped_ppmi():
+    N = TOY.sum()
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(TOY / N / np.outer(TOY.sum(axis=0) / N, TOY.sum(axis=1) / N)), 0)
+
+
+def _evaluate(key, answers, toy):
+    vectors, vocab = toy
+    context = {"q1": {"toy_texts": TEXTS, "min_count": 2}, "q2": {"toy_counts": TOY},
+               "q3": {"word_vectors": vectors, "vocab": vocab, "query": "music"},
+               "q4": {"word_vectors": vectors, "vocab": vocab, "wordsim": PAIRS}}[key]
+    return {"q1": q1, "q2": q2, "q3": q3, "q4": q4}[key].evaluate({**context, **answers})
+
+
+def _rho(toy):
+    return spearmanr(*_covered(toy)).statistic
+
+
+WRONG = [
+    pytest.param("q1", lambda t: {"word_counts": _right_counts(), "vocabulary": set(_right_vocabulary())},
+                 "no order", id="q1-set"),
+    pytest.param("q1", lambda t: {"word_counts": _right_counts(),
+                                  "vocabulary": [w for w, c in _right_counts().most_common() if c >= 2]},
+                 "alphabetical", id="q1-most-common-ties"),
+    pytest.param("q1", lambda t: {"word_counts": _right_counts(), "vocabulary": sorted(_right_vocabulary())},
+                 "wrong order", id="q1-alphabetical-only"),
+    pytest.param("q1", lambda t: {"word_counts": Counter(w for x in TEXTS for w in x.lower().split()),
+                                  "vocabulary": _right_vocabulary()}, "punctuation", id="q1-split"),
+    pytest.param("q2", lambda t: {"toy_ppmi": _swapped_ppmi()}, "swaps P(w) and P(c)", id="q2-swapped-marginals"),
+    pytest.param("q2", lambda t: {"toy_ppmi": ppmi(TOY).T}, "transposed", id="q2-transposed"),
+    pytest.param("q2", lambda t: {"toy_ppmi": np.maximum(_pmi(TOY, log=np.log10), 0)}, "values are off",
+                 id="q2-log10"),
+    pytest.param("q3", lambda t: {"neighbours": set(_cosine_order(*t, "music")[:5])}, "no order", id="q3-set"),
+    pytest.param("q3", lambda t: {"neighbours": _cosine_order(*t, "music")[:5][::-1]}, "wrong order",
+                 id="q3-reversed"),
+    pytest.param("q3", lambda t: {"neighbours": np.array([t[1][w] for w in _cosine_order(*t, "music")[:5]])},
+                 "strings", id="q3-indices"),
+    pytest.param("q4", lambda t: {"rho": _rho(t), "n_covered": len(PAIRS)}, "every pair", id="q4-all-pairs"),
+    pytest.param("q4", lambda t: {"rho": -_rho(t), "n_covered": len(_covered(t)[0])}, "sign", id="q4-distance"),
+    pytest.param("q4", lambda t: {"rho": pearsonr(*_covered(t)).statistic, "n_covered": len(_covered(t)[0])},
+                 "Pearson", id="q4-pearson"),
+    pytest.param("q4", lambda t: {"rho": spearmanr(*_covered(t)), "n_covered": len(_covered(t)[0])},
+                 "`rho`", id="q4-whole-result"),
+]
+
+
+@pytest.mark.parametrize("key, make, words", WRONG)
+def test_wrong_answers_are_told_what_is_wrong(toy, key, make, words):
+    answers = make(toy)
+    result = _evaluate(key, answers, toy)
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+    if key == "q3":
+        assert not any(repr(w) in result.message for w in _cosine_order(*toy, "music")[:5])
+    if key == "q4":
+        assert f"{_rho(toy):.3f}" not in result.message
+
+
+RIGHT_FORMS = [
+    pytest.param("q1", lambda t: {"word_counts": dict(_right_counts()), "vocabulary": np.array(_right_vocabulary())},
+                 id="q1-dict-and-array"),
+    pytest.param("q1", lambda t: {"word_counts": _right_counts(), "vocabulary": tuple(_right_vocabulary())},
+                 id="q1-tuple"),
+    pytest.param("q2", lambda t: {"toy_ppmi": torch.tensor(ppmi(TOY))}, id="q2-tensor"),
+    pytest.param("q2", lambda t: {"toy_ppmi": ppmi(TOY).astype(np.float32)}, id="q2-float32"),
+    pytest.param("q2", lambda t: {"toy_ppmi": ppmi(TOY).tolist()}, id="q2-list"),
+    pytest.param("q3", lambda t: {"neighbours": tuple(_cosine_order(*t, "music")[:5])}, id="q3-tuple"),
+    pytest.param("q3", lambda t: {"neighbours": np.array(_cosine_order(*t, "music")[:5])}, id="q3-array"),
+    pytest.param("q4", lambda t: {"rho": np.float64(_rho(t)), "n_covered": np.int64(len(_covered(t)[0]))},
+                 id="q4-numpy"),
+    pytest.param("q4", lambda t: {"rho": torch.tensor(_rho(t)), "n_covered": float(len(_covered(t)[0]))},
+                 id="q4-tensor-and-float"),
+    pytest.param("q4", lambda t: {"rho": spearmanr(*_covered(t)[::-1]).statistic, "n_covered": len(_covered(t)[1])},
+                 id="q4-arguments-swapped"),
+]
+
+
+@pytest.mark.parametrize("key, make", RIGHT_FORMS)
+def test_right_answers_in_other_forms_are_accepted(toy, key, make):
+    result = _evaluate(key, make(toy), toy)
+    assert result.outcome == "correct", result.message

@@ -180,3 +180,74 @@ def _window(lo, hi):
 def test_q4_typical_mistakes(func, message):
     result = _q4(func)
     assert result.outcome == "incorrect" and message in result.message, result.message
+
+
+# ---------------------------------------------------------------- audit tables
+# WRONG: (question, answers, words the message must hold); RIGHT_FORMS: right answers in other forms.
+
+def _loss(center, context, negatives, against="center", reduce="mean", item=False):
+    import torch.nn.functional as F
+
+    pos = (center * context).sum(-1)
+    other = center if against == "center" else context
+    neg = (negatives * other.unsqueeze(1)).sum(-1)
+    loss = -(F.logsigmoid(pos) + F.logsigmoid(-neg).sum(-1))
+    loss = loss.mean() if reduce == "mean" else loss
+    return loss.item() if item else loss
+
+
+def _bmm_loss(center, context, negatives):
+    import torch
+
+    pos = torch.einsum("bd,bd->b", center, context)
+    neg = torch.bmm(negatives, center.unsqueeze(2)).squeeze(2)
+    return (-torch.nn.functional.logsigmoid(pos) - torch.nn.functional.logsigmoid(-neg).sum(1)).mean()
+
+
+def _pairs_as_lists(sentence, window):
+    return [[a, b] for a, b in lesson_skipgram_pairs(sentence, window)]
+
+
+AUDIT_WRONG = [
+    pytest.param(lambda c: {"noise_probs": c / c.sum()}, q1, "power 0.75", id="q1-unigram"),
+    pytest.param(lambda c: {"noise_probs": (c / c.sum()) ** 0.75}, q1, "normalise after", id="q1-power-after"),
+    pytest.param(lambda c: {"keep_probs": 1 - lesson_keep_probabilities(c, 1e-4)}, q2, "*dropping*", id="q2-drop"),
+    pytest.param(lambda c: {"keep_probs": np.sqrt(1e-4 / (c / c.sum())) + 1e-4 / (c / c.sum())}, q2, "above 1",
+                 id="q2-no-clip"),
+    pytest.param(lambda c: {"sgns_loss": lambda *a: _loss(*a, against="context")}, q3, "*context*",
+                 id="q3-negatives-vs-context"),
+    pytest.param(lambda c: {"sgns_loss": lambda *a: _loss(*a, reduce="none")}, q3, "one number", id="q3-no-mean"),
+    pytest.param(lambda c: {"sgns_loss": lambda *a: _loss(*a, item=True)}, q3, "a float", id="q3-item"),
+    pytest.param(lambda c: {"skipgram_pairs": lambda s, w: set(lesson_skipgram_pairs(s, w))}, q4, "counts twice",
+                 id="q4-set-loses-repeats"),
+]
+
+
+@pytest.mark.parametrize("make, question, words", AUDIT_WRONG)
+def test_audit_wrong_answers_are_told_what_is_wrong(make, question, words):
+    counts = np.array([500_000.0, 120_000.0, 40_000.0, 9_000.0, 300.0, 10.0])  # the last two are rare
+    answers = make(counts)
+    result = question.evaluate({"counts": counts, "t": 1e-4, **answers})
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+
+
+AUDIT_RIGHT = [
+    pytest.param(lambda c: {"noise_probs": (c ** 0.75 / (c ** 0.75).sum()).tolist()}, q1, id="q1-list"),
+    pytest.param(lambda c: {"noise_probs": torch.tensor(c ** 0.75 / (c ** 0.75).sum(), dtype=torch.float32)}, q1,
+                 id="q1-float32-tensor"),
+    pytest.param(lambda c: {"keep_probs": np.clip(np.sqrt(1e-4 / (c / c.sum())) + 1e-4 / (c / c.sum()), 0, 1)}, q2,
+                 id="q2-clip"),
+    pytest.param(lambda c: {"sgns_loss": _bmm_loss}, q3, id="q3-bmm"),
+    pytest.param(lambda c: {"skipgram_pairs": _pairs_as_lists}, q4, id="q4-lists"),
+    pytest.param(lambda c: {"skipgram_pairs": lambda s, w: reversed(lesson_skipgram_pairs(s, w))}, q4,
+                 id="q4-iterator-other-order"),
+]
+
+
+@pytest.mark.parametrize("make, question", AUDIT_RIGHT)
+def test_audit_right_answers_in_other_forms_are_accepted(make, question):
+    counts = np.array([500_000.0, 120_000.0, 40_000.0, 9_000.0, 300.0, 10.0])  # the last two are rare
+    result = question.evaluate({"counts": counts, "t": 1e-4, **make(counts)})
+    assert result.outcome == "correct", result.message

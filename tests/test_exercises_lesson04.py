@@ -263,3 +263,102 @@ def test_q4_typical_mistakes_get_targeted_messages(benchmark):
         outcome, message = _outcome(q4, {**benchmark, **answers})
         assert outcome == "incorrect", answers
         assert words in message, (words, message)
+
+
+# ---------------------------------------------------------------------------- audit tables
+# WRONG: (question, answers, words the message must hold); RIGHT_FORMS: right answers in other forms.
+
+def _analogy_with_dots(a, b, c, vectors):
+    """3CosAdd with lengths from v @ v: works on the NumPy vectors the question promises."""
+    unit = {w: v / np.sqrt(v @ v) for w, v in vectors.items()}
+    target = unit[b] - unit[a] + unit[c]
+    return max((w for w in vectors if w not in (a, b, c)), key=lambda w: unit[w].dot(target))
+
+
+def _analogy_numpy_str(a, b, c, vectors):
+    words = np.array(list(vectors))
+    unit = np.array([vectors[w] / np.linalg.norm(vectors[w]) for w in words])
+    target = unit[list(words).index(b)] - unit[list(words).index(a)] + unit[list(words).index(c)]
+    scores = unit @ target
+    scores[np.isin(words, [a, b, c])] = -np.inf
+    return words[np.argmax(scores)]  # a NumPy string
+
+
+def _ngrams_set(word, n_min=3, n_max=6):
+    return set(reference_char_ngrams(word, n_min, n_max))
+
+
+def _benchmark_answers(b, sign=1.0, n=None, pearson=False):
+    human, model = _scores(**b)
+    rho = (pearsonr if pearson else spearmanr)(human, model).statistic
+    return {"rho": sign * rho, "n_covered": len(human) if n is None else n}
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3, "q4": q4}
+
+WRONG = [
+    pytest.param("q1", lambda b: {"solve_analogy": lambda a, b_, c, v: b_}, "question's own words", id="q1-returns-b"),
+    pytest.param("q1", lambda b: {"solve_analogy": _solver(normalise_inputs=False)}, "Normalise", id="q1-raw"),
+    pytest.param("q1", lambda b: {"solve_analogy": _solver(cosine_candidates=False)}, "dot product", id="q1-dot"),
+    pytest.param("q1", lambda b: {"solve_analogy": lambda a, b_, c, v: v[reference_analogy(a, b_, c, v)]},
+                 "not its vector", id="q1-vector"),
+    pytest.param("q2", lambda b: {"glove_weight": lambda x, x_max=100.0, alpha=0.75: (x / x_max) ** alpha},
+                 "capped", id="q2-no-cap"),
+    pytest.param("q2", lambda b: {"glove_weight": lambda x, x_max=100.0, alpha=0.75: min(1.0, (x / x_max) ** alpha)},
+                 "np.minimum", id="q2-builtin-min"),
+    pytest.param("q2", lambda b: {"glove_weight": lambda x, x_max=100.0, alpha=0.75: np.minimum(1, x / x_max) * alpha},
+                 "power alpha", id="q2-times-alpha"),
+    pytest.param("q3", lambda b: {"char_ngrams": _no_markers}, "'<'", id="q3-no-markers"),
+    pytest.param("q3", lambda b: {"char_ngrams": _exclusive_max}, "includes n_max", id="q3-exclusive-max"),
+    pytest.param("q3", lambda b: {"char_ngrams": lambda w, n_min=3, n_max=6: _ngrams_set(w, n_min, n_max) | {w}},
+                 "lengths", id="q3-set-with-word"),
+    pytest.param("q4", lambda b: _benchmark_answers(b, sign=-1.0), "sign", id="q4-distance"),
+    pytest.param("q4", lambda b: _benchmark_answers(b, pearson=True), "Pearson", id="q4-pearson"),
+    pytest.param("q4", lambda b: _benchmark_answers(b, n=len(b["pairs"])), "every pair", id="q4-all-pairs"),
+]
+
+
+@pytest.mark.parametrize("key, make, words", WRONG)
+def test_wrong_answers_are_told_what_is_wrong(benchmark, key, make, words):
+    context = {"q1": {"toy_vectors": TOY}, "q4": benchmark}.get(key, {})
+    answers = make(benchmark)
+    result = QUESTIONS[key].evaluate({**context, **answers})
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+    if key == "q1":
+        assert "'queen'" not in result.message
+    if key == "q4":
+        assert f"{_benchmark_answers(benchmark)['rho']:.3f}" not in result.message
+
+
+RIGHT_FORMS = [
+    pytest.param("q1", {"solve_analogy": _analogy_with_dots}, id="q1-v-at-v"),
+    pytest.param("q1", {"solve_analogy": _analogy_numpy_str}, id="q1-numpy-str"),
+    pytest.param("q2", {"glove_weight": lambda x, x_max=100.0, alpha=0.75: np.where(
+        np.asarray(x) < x_max, (np.asarray(x, dtype=float) / x_max) ** alpha, 1.0)}, id="q2-where"),
+    pytest.param("q2", {"glove_weight": lambda x, x_max=100.0, alpha=0.75: np.clip(
+        (np.asarray(x, dtype=float) / x_max) ** alpha, None, 1.0).astype(np.float32)}, id="q2-clip-float32"),
+    pytest.param("q3", {"char_ngrams": _ngrams_set}, id="q3-set"),
+    pytest.param("q3", {"char_ngrams": lambda w, n_min=3, n_max=6: tuple(reversed(reference_char_ngrams(
+        w, n_min, n_max)))}, id="q3-reversed-tuple"),
+    pytest.param("q3", {"char_ngrams": lambda w, n_min=3, n_max=6: np.array(reference_char_ngrams(w, n_min, n_max))},
+                 id="q3-array"),
+]
+
+
+@pytest.mark.parametrize("key, answers", RIGHT_FORMS)
+def test_right_answers_in_other_forms_are_accepted(key, answers):
+    context = {"q1": {"toy_vectors": TOY}}.get(key, {})
+    result = QUESTIONS[key].evaluate({**context, **answers})
+    assert result.outcome == "correct", result.message
+
+
+def test_q4_right_answers_in_other_forms_are_accepted(benchmark):
+    import torch
+
+    answers = _benchmark_answers(benchmark)
+    for rho, n in [(np.float32(answers["rho"]), np.int64(answers["n_covered"])),
+                   (torch.tensor(answers["rho"]), float(answers["n_covered"]))]:
+        result = q4.evaluate({**benchmark, "rho": rho, "n_covered": n})
+        assert result.outcome == "correct", result.message

@@ -342,3 +342,128 @@ def test_q4_farthest_wrong_order_and_euclidean(embedded):
 def test_q4_shape_type_and_generic(embedded, answer, message):
     result = outcome(q4, neighbours=answer, embed_test=embedded["embed_test"], query=7)
     assert result.outcome == "incorrect" and message in result.message
+
+
+# --- audit tables ------------------------------------------------------------------------------
+# WRONG: (question, answers, words the message must hold); RIGHT_FORMS: right answers in other forms.
+
+def _hooked_ns():
+    return {"model": make_cnn(), "batch": torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(0))}
+
+
+def _never_run(model, batch):
+    captured = {}
+    handle = model.block2.register_forward_hook(lambda m, i, o: captured.update(block2=o.detach()))
+    handle.remove()  # removed before the model ever ran
+    return captured.get("block2")
+
+
+def _q1_answers(digits, **change):
+    flat_test, pca_test = right_q1(**digits)
+    return {"flat_test": flat_test, "pca_test": pca_test, **change}
+
+
+Q2_WRONG = [
+    pytest.param(lambda m, b: capture(m, b, "block1"), "not block1", id="q2-hook-on-block1"),
+    pytest.param(lambda m, b: capture(m, b, "block2", keep="first input"), "goes *into* block2", id="q2-kept-input"),
+    pytest.param(lambda m, b: capture(m, b, "block2", keep="inputs"), "`inputs`", id="q2-kept-inputs-tuple"),
+    pytest.param(_never_run, "never stored anything", id="q2-model-never-run"),
+    pytest.param(lambda m, b: {}, "never stored anything", id="q2-empty-dict"),
+    pytest.param(lambda m, b: np.array(None), "never stored anything", id="q2-array-of-none"),
+    pytest.param(lambda m, b: capture(m, b, "classify"), "register the hook on model.block2", id="q2-whole-model"),
+    pytest.param(lambda m, b: capture(m, b, "block2").flatten(1), "flattened", id="q2-flattened"),
+]
+
+
+@pytest.mark.parametrize("make, words", Q2_WRONG)
+def test_q2_wrong_answers_are_told_what_is_wrong(make, words):
+    ns = _hooked_ns()
+    result = outcome(q2, block2_output=make(ns["model"], ns["batch"]), **ns)
+    assert result.outcome == "incorrect", result.message
+    assert "`block2_output`" in result.message and words in result.message, result.message
+    assert "keep `output`" not in result.message or words == "`inputs`"
+
+
+@pytest.mark.parametrize("form", [
+    pytest.param(lambda t: t, id="tensor"),
+    pytest.param(lambda t: t.numpy(), id="numpy"),
+    pytest.param(lambda t: t.double(), id="float64-tensor"),
+    pytest.param(lambda t: t.clone().requires_grad_(True), id="tensor-with-grad"),
+])
+def test_q2_right_answers_in_other_forms_are_accepted(form):
+    ns = _hooked_ns()
+    result = outcome(q2, block2_output=form(capture(ns["model"], ns["batch"], "block2")), **ns)
+    assert result.outcome == "correct", result.message
+
+
+def test_q2_a_blank_hook_in_the_practice_scaffold_does_not_break_the_model():
+    """The practice notebook's stub hook is `pass`: registered and run, torch carries on."""
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parents[1] / "exercises/06_image_embeddings.ipynb").read_text())
+    source = next("".join(c["source"]) for c in cells["cells"] if "def keep_output" in "".join(c["source"]))
+    assert "return ____" not in source and "pass  # your code here (q2)" in source
+    namespace = {"captured": {}}
+    exec(source.split("handle = ")[0].split("def keep_output", 1)[1].join(["def keep_output", ""]), namespace)
+    ns = _hooked_ns()
+    handle = ns["model"].block2.register_forward_hook(namespace["keep_output"])
+    with torch.no_grad():
+        assert ns["model"](ns["batch"]).shape == (16, 10)
+    handle.remove()
+
+
+WRONG = [
+    pytest.param("q1", lambda d, e: _q1_answers(d, flat_test=d["test_images"].reshape(-1, 28)), "one row of 784",
+                 id="q1-wrong-reshape"),
+    pytest.param("q1", lambda d, e: _q1_answers(d, pca_test=PCA(50, random_state=0).fit_transform(
+        d["test_images"].reshape(200, -1))), "*test* images", id="q1-fit-on-test"),
+    pytest.param("q1", lambda d, e: _q1_answers(d, pca_test=PCA(20, random_state=0).fit(
+        d["train_images"].reshape(600, -1)).transform(d["test_images"].reshape(200, -1))), "n_components=50",
+                 id="q1-20-components"),
+    pytest.param("q3", lambda d, e: {"recall_at_10": recall_factory(include_self=True)}, "own neighbour",
+                 id="q3-with-self"),
+    pytest.param("q3", lambda d, e: {"recall_at_10": recall_factory(euclidean=True)}, "Euclidean", id="q3-euclidean"),
+    pytest.param("q3", lambda d, e: {"recall_at_10": lambda x, y: 10 * recall_factory()(x, y)}, "outside [0, 1]",
+                 id="q3-count"),
+    pytest.param("q4", lambda d, e: {"neighbours": set(cosine_order(e["embed_test"], 20)[:5].tolist())},
+                 "no order", id="q4-set"),
+    pytest.param("q4", lambda d, e: {"neighbours": cosine_order(e["embed_test"], 20)[:5][::-1]}, "best first",
+                 id="q4-reversed"),
+    pytest.param("q4", lambda d, e: {"neighbours": np.r_[20, cosine_order(e["embed_test"], 20)[:4]]},
+                 "query itself", id="q4-with-query"),
+]
+
+
+@pytest.mark.parametrize("key, make, words", WRONG)
+def test_wrong_answers_are_told_what_is_wrong(digits, embedded, key, make, words):
+    question = {"q1": q1, "q3": q3, "q4": q4}[key]
+    context = digits if key == "q1" else {**embedded, "query": 20}
+    answers = make(digits, embedded)
+    result = question.evaluate({**context, **answers})
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+    if key == "q4":
+        assert not any(str(i) in result.message for i in cosine_order(embedded["embed_test"], 20)[:5] if i > 20)
+
+
+RIGHT_FORMS = [
+    pytest.param("q1", lambda d, e: _q1_answers(d, flat_test=torch.tensor(d["test_images"].reshape(200, -1)),
+                                                pca_test=torch.tensor(right_q1(**d)[1])), id="q1-tensors"),
+    pytest.param("q1", lambda d, e: _q1_answers(d, pca_test=right_q1(**d)[1].astype(np.float32)), id="q1-float32"),
+    pytest.param("q3", lambda d, e: {"recall_at_10": lambda x, y: float(recall_factory()(x, y))}, id="q3-float"),
+    pytest.param("q3", lambda d, e: {"recall_at_10": lambda x, y: torch.tensor(recall_factory()(x, y))},
+                 id="q3-0d-tensor"),
+    pytest.param("q4", lambda d, e: {"neighbours": cosine_order(e["embed_test"], 20)[:5].tolist()}, id="q4-list"),
+    pytest.param("q4", lambda d, e: {"neighbours": torch.tensor(cosine_order(e["embed_test"], 20)[:5])},
+                 id="q4-tensor"),
+]
+
+
+@pytest.mark.parametrize("key, make", RIGHT_FORMS)
+def test_right_answers_in_other_forms_are_accepted(digits, embedded, key, make):
+    question = {"q1": q1, "q3": q3, "q4": q4}[key]
+    context = digits if key == "q1" else {**embedded, "query": 20}
+    result = question.evaluate({**context, **make(digits, embedded)})
+    assert result.outcome == "correct", result.message

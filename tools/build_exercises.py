@@ -14,7 +14,9 @@ In a solution notebook, each answer sits between two marker comments::
 
 The practice notebook gets a stub in its place, made from the region's code: each
 assigned name becomes ``name = ____``, each function keeps its signature and docstring
-and returns ``____``; comment lines at the top of the region are kept as instructions.
+and returns ``____`` (or, when the solution returns nothing, as a forward hook does, its
+body is ``pass``, so that a caller never receives the blank); comment lines at the top of
+the region are kept as instructions.
 Cells tagged ``solution`` (worked explanations) are left out, and outputs are cleared.
 The regions' code is also collected into ``course_lib/exercises/solutions.json`` (package
 data of ``course_lib.exercises``) so that ``q1.solution()`` shows it.
@@ -53,6 +55,18 @@ class BuildError(ValueError):
     """A solution notebook's markers cannot be turned into an exercise."""
 
 
+def _returns_a_value(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """True when ``func`` itself (not a function nested in it) has a ``return`` with a value."""
+    todo = list(func.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _stub(region: list[str], indent: str, key: str, where: str) -> list[str]:
     """The practice-notebook lines that replace one answer region."""
     body = textwrap.dedent("".join(region))
@@ -87,7 +101,10 @@ def _stub(region: list[str], indent: str, key: str, where: str) -> list[str]:
             if doc is not None:
                 end = node.body[0].end_lineno
                 out.extend(lines[body_start - 1 : end])
-            out.append(f"{pad}return ____  # your code here ({key})")
+            if _returns_a_value(node):
+                out.append(f"{pad}return ____  # your code here ({key})")
+            else:  # a procedure (a forward hook, say): returning ____ would hand the blank to its caller
+                out.append(f"{pad}pass  # your code here ({key})")
     if len(out) == 0 or all(line.strip().startswith("#") or not line.strip() for line in out):
         raise BuildError(
             f"{where}: the answer region of {key} defines no variable or function; "

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import Exercise, Incorrect, expect_array, expect_close, expect_type
+from course_lib.exercises import Exercise, Incorrect, expect_array, expect_close, expect_number, expect_type
+from course_lib.exercises import _describe
 
 LESSON = "00"
 
@@ -21,12 +22,31 @@ def _check_unit_vector(vector):
 
 def _check_mean_word_length(mean_word_length, sentence):
     words = sentence.split()
-    expect_close("mean_word_length", mean_word_length, np.mean([len(w) for w in words]), rtol=1e-9,
+    value = expect_number("mean_word_length", mean_word_length,
+                          why="It is one number: the average of the lengths of the words.")
+    right = float(np.mean([len(w) for w in words]))
+    if not np.isclose(value, right, rtol=1e-9):
+        if np.isclose(value, len(sentence) / len(words), rtol=1e-9):
+            raise Incorrect("`mean_word_length` divides the length of the whole sentence, spaces included, by the "
+                            "number of words; count only the letters of each word: len(word) for word in the words.")
+        if np.isclose(value, sum(len(w) for w in words)):
+            raise Incorrect("`mean_word_length` is the total number of letters; divide it by the number of words.")
+        floor = np.isclose(value, sum(len(w) for w in words) // len(words))
+        if np.isclose(value, len(words)):
+            raise Incorrect("`mean_word_length` is the number of words" + (
+                ", or an average rounded down by integer division (//)" if floor else "") +
+                "; average the lengths of the words, with / to keep the fraction.")
+        if floor:
+            raise Incorrect("`mean_word_length` was rounded down (integer division //); use / to keep the fraction.")
+    expect_close("mean_word_length", value, right, rtol=1e-9,
                  why=f"Split `sentence` into its {len(words)} words, take len() of each, and average.")
 
 
 def _check_nearest(nearest, points):
-    expect_type("nearest", nearest, str, why="Give the word itself, such as 'dog', not its vector or index.")
+    if isinstance(nearest, (list, tuple, set)) and len(nearest) == 1 and isinstance(next(iter(nearest)), str):
+        raise Incorrect(f"`nearest` is {_describe(nearest)} holding one word; give the word itself, a string.")
+    expect_type("nearest", nearest, str, why="Give the word itself (one of the keys of `points`), not its vector, "
+                                             "its distance or its index.")
     if nearest not in points:
         raise Incorrect(f"`nearest` is {nearest!r}, which is not one of the words in `points`.")
     if nearest == "cat":
@@ -34,7 +54,10 @@ def _check_nearest(nearest, points):
     query = np.asarray(points["cat"], dtype=float)
     distances = {w: float(np.linalg.norm(np.asarray(v, dtype=float) - query)) for w, v in points.items() if w != "cat"}
     if not np.isclose(distances[nearest], min(distances.values())):
-        raise Incorrect(f"{nearest!r} is not the closest word to 'cat': another word is nearer by Euclidean distance.")
+        if np.isclose(distances[nearest], max(distances.values())):
+            raise Incorrect(f"`nearest` is {nearest!r}, the *farthest* word from 'cat'; the nearest has the smallest distance "
+                            "(min, not max).")
+        raise Incorrect(f"`nearest` is {nearest!r}, which is not the closest word to 'cat': another word is nearer by Euclidean distance.")
 
 
 q1 = Exercise(

@@ -77,6 +77,22 @@ def loo_1nn_accuracy(X: Any, labels: Any, metric: str) -> float:
     return float(np.mean(labels[nearest] == labels))
 
 
+def _farthest_accuracy(X: np.ndarray, labels: Any, metric: str) -> float:
+    """The accuracy of a mistake: each digit takes the label of its *farthest* other digit."""
+    labels = np.asarray(labels)
+    dot = X @ X.T
+    if metric == "euclidean":
+        squared = np.einsum("ij,ij->i", X, X)
+        scores = -np.maximum(squared[:, None] + squared[None, :] - 2 * dot, 0.0)  # larger = nearer
+    elif metric == "cosine":
+        norms = np.linalg.norm(X, axis=1)
+        scores = dot / np.outer(norms, norms)
+    else:
+        scores = dot
+    np.fill_diagonal(scores, np.inf)
+    return float(np.mean(labels[scores.argmin(axis=1)] == labels))
+
+
 # ---------------------------------------------------------------------------- q1 cosine
 
 
@@ -98,6 +114,9 @@ def _check_cosine(cosine):
         (dot / (nu**2 * nv**2), "that divides by the *squared* lengths (sums of squares); "
                                 "a length is the square root of the sum of squares, np.linalg.norm(u)."),
         (dot / (nu + nv), "that divides the dot product by the *sum* of the lengths; divide by their product."),
+        (dot / nu * nv, "that divides by the length of `u` and then *multiplies* by the length of `v`: put the "
+                        "product of the lengths in parentheses, u @ v / (norm(u) * norm(v))."),
+        (1 - dot / (nu * nv), "that is the cosine *distance*, 1 minus the similarity; return the similarity itself."),
         (float(np.linalg.norm(_U - _V)), "that is the Euclidean distance between u and v, not their cosine similarity."),
     ]
     expected = dot / (nu * nv)
@@ -105,6 +124,9 @@ def _check_cosine(cosine):
         for wrong, explanation in mistakes:
             if np.isclose(value, wrong, rtol=1e-6):
                 raise Incorrect(f"`{shown}` returned {value:.4g}; {explanation}")
+        if np.isclose(value, expected, rtol=0, atol=0.006):
+            raise Incorrect(f"`{shown}` returned a value close to the right one but not exact: it looks rounded. "
+                            "Return the value as computed; round only when you print it.")
     near_one = lambda r: np.isclose(float(r), 1.0, atol=1e-6)  # noqa: E731
     expect_cases("cosine", cosine, [
         ((np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0])), near_one,
@@ -115,10 +137,10 @@ def _check_cosine(cosine):
          "perpendicular (orthogonal) vectors have cosine similarity 0."),
         ((np.array([1.0, -2.0, 0.5]), np.array([-1.0, 2.0, -0.5])), lambda r: np.isclose(float(r), -1.0, atol=1e-6),
          "vectors pointing in opposite directions have cosine similarity -1."),
-        ((np.array([1, 2, 2]), np.array([2, 0, 1])), lambda r: np.isclose(float(r), expected, rtol=1e-6),
-         "it should work for integer arrays too and give the dot product divided by both lengths."),
         ((_U, _V), lambda r: np.isclose(float(r), expected, rtol=1e-6),
          "the dot product divided by the product of both lengths is not what came out."),
+        ((np.array([1, 2, 2]), np.array([2, 0, 1])), lambda r: np.isclose(float(r), expected, rtol=1e-6),
+         "it should work for integer arrays too and give the dot product divided by both lengths."),
     ])
 
 
@@ -133,6 +155,12 @@ def _check_distances(distances, X, query_index):
         raise Incorrect(
             f"`distances` has shape ({d},): one value per *pixel*. Sum the squared differences over each row "
             f"(axis=1), so that you get one distance per image: shape ({n},)."
+        )
+    if array.shape in ((n, 1), (1, n)):
+        raise Incorrect(
+            f"`distances` has shape {array.shape}, a {'column' if array.shape == (n, 1) else 'row'} of a matrix; "
+            f"the question asks for one flat array of {n} distances: .ravel() (or np.linalg.norm(..., axis=1)) "
+            "gives shape (n,)."
         )
     if array.shape == (n, d):
         raise Incorrect(
@@ -177,7 +205,12 @@ def _check_distances(distances, X, query_index):
 def _check_top5(top5, X, query_index):
     X = _matrix(X)
     n = len(X)
+    if isinstance(top5, (set, frozenset)):
+        raise Incorrect("`top5` is a set, which has no order; the question asks for the indices most similar "
+                        "first: use a list or an array.")
     array = expect_array("top5", top5, shape=(5,), why="Give the indices (row numbers in `X`) of five digits.")
+    if array.dtype.kind == "f" and np.all(array == np.round(array)) and np.all(array >= 0):
+        array = array.astype(np.int64)  # whole numbers stored as floats are indices all the same
     if array.dtype.kind not in "iu":
         if array.dtype.kind == "f" and np.all(array >= -1) and np.all(array <= 1) and not np.all(array == np.round(array)):
             raise Incorrect("`top5` holds similarity values; give the *indices* of the five digits (np.argsort gives indices).")
@@ -230,6 +263,9 @@ def _check_accuracy(metric, accuracy, X, labels):
     if not isinstance(metric, str) or metric not in METRICS:
         raise Incorrect(f"`metric` should be one of {', '.join(repr(m) for m in METRICS)} (a string), but it is {short_repr(metric)}.")
     value = expect_number("accuracy", accuracy, why="It is the fraction of digits whose nearest neighbour has the same label.")
+    if value > 1.0 and value == int(value) and value <= len(labels):
+        raise Incorrect(f"`accuracy` is {value:.0f}, a count of digits: divide by the number of digits to get a "
+                        "fraction between 0 and 1 (or take np.mean of the matches).")
     if 1.0 < value <= 100.0:
         raise Incorrect(f"`accuracy` is {value:.4g}: give a fraction between 0 and 1, not a percentage.")
     expect_in_range("accuracy", value, 0.0, 1.0, why="An accuracy is a fraction of digits.")
@@ -239,6 +275,9 @@ def _check_accuracy(metric, accuracy, X, labels):
     expected = {m: loo_1nn_accuracy(X, labels, m) for m in METRICS}
     if abs(value - expected[metric]) <= tolerance:
         return f"With {metric}, {value:.1%} of the digits have a nearest neighbour with the same label."
+    if abs(value - (1.0 - expected[metric])) <= tolerance:
+        raise Incorrect("`accuracy` is the fraction of digits whose nearest neighbour has *another* label (the "
+                        "error rate); count the digits whose neighbour has the *same* label.")
     if value >= 1.0 - 0.5 / n:
         raise Incorrect(
             "`accuracy` is 1: every digit found itself as its nearest neighbour. Leave each digit out of its own "
@@ -248,6 +287,9 @@ def _check_accuracy(metric, accuracy, X, labels):
         if other != metric and abs(value - expected[other]) <= 0.5 / n and abs(expected[other] - expected[metric]) > tolerance:
             raise Incorrect(f"`accuracy` matches the '{other}' metric, but `metric` says '{metric}'. Make the two agree.")
     largest = metric != "euclidean"
+    if abs(value - _farthest_accuracy(X, labels, metric)) <= tolerance:
+        raise Incorrect(f"`accuracy` uses each digit's *farthest* other digit: with '{metric}', the nearest has the "
+                        f"{'largest similarity (argmax)' if largest else 'smallest distance (argmin)'}.")
     raise Incorrect(
         f"`accuracy` is {value:.4g}, which is not the leave-one-out 1-NN accuracy with '{metric}'. For every digit, "
         f"find the other digit with the {'largest similarity' if largest else 'smallest distance'}, "

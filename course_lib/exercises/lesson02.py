@@ -53,6 +53,11 @@ def _check_vocabulary(word_counts, vocabulary, toy_texts, min_count):
         raise Incorrect(f"`word_counts` has the right words but {len(wrong)} count(s) are off, "
                         f"such as the count of {_sample(wrong, 1)}. Count over all the texts together.")
 
+    if isinstance(vocabulary, np.ndarray) and vocabulary.ndim == 1 and vocabulary.dtype.kind == "U":
+        vocabulary = vocabulary.tolist()  # an array of words is a list of words here
+    if isinstance(vocabulary, (set, frozenset)):
+        raise Incorrect("`vocabulary` is a set, which has no order; the question asks for the words most "
+                        "frequent first: make a list (sorted(...) returns one).")
     expect_type("vocabulary", vocabulary, (list, tuple),
                 why="Make a list of words, most frequent first.")
     if not all(isinstance(w, str) for w in vocabulary):
@@ -84,12 +89,14 @@ def _check_vocabulary(word_counts, vocabulary, toy_texts, min_count):
 # ---------------------------------------------------------------- q2: PPMI by hand
 
 
-def _reference_ppmi(counts, log=np.log, probabilities=True):
+def _reference_ppmi(counts, log=np.log, probabilities=True, swap=False):
     counts = np.asarray(counts, dtype=float)
     total = counts.sum() if probabilities else 1.0
     joint = counts / total
     p_w = counts.sum(axis=1, keepdims=True) / total
     p_c = counts.sum(axis=0, keepdims=True) / total
+    if swap:  # a typical mistake: the column sums where the row sums belong, and the other way round
+        p_w, p_c = p_c.reshape(-1, 1), p_w.reshape(1, -1)
     with np.errstate(divide="ignore"):
         pmi = log(joint / (p_w * p_c))
     return np.maximum(pmi, 0)
@@ -118,6 +125,12 @@ def _check_ppmi(toy_ppmi, toy_counts):
         raise Incorrect("`toy_ppmi` has negative values: PPMI keeps only the positive part, max(PMI, 0).")
     if np.allclose(array, _reference_ppmi(counts, log=np.log2), atol=1e-6):
         raise Incorrect("`toy_ppmi` looks like it uses log base 2; use the natural logarithm np.log, as the lesson does.")
+    if not np.allclose(counts, counts.T) and np.allclose(array, _reference_ppmi(counts, swap=True), atol=1e-6):
+        raise Incorrect("`toy_ppmi` swaps P(w) and P(c): P(w) is the row sums / N (axis=1), one per word (row), "
+                        "and P(c) the column sums / N (axis=0), one per context (column).")
+    if not np.allclose(counts, counts.T) and np.allclose(array, expected.T, atol=1e-6):
+        raise Incorrect("`toy_ppmi` is transposed: keep the words as rows and the contexts as columns, "
+                        "like `toy_counts`.")
     if np.allclose(array, _reference_ppmi(counts, probabilities=False), atol=1e-6):
         raise Incorrect("`toy_ppmi` uses raw counts where probabilities belong: divide the count, the row sums "
                         "and the column sums by the total N before taking the ratio.")
@@ -142,6 +155,11 @@ def _check_neighbours(neighbours, word_vectors, vocab, query):
     from course_lib.embed.text import nearest_words
 
     k = 5
+    if isinstance(neighbours, np.ndarray) and neighbours.ndim == 1:
+        neighbours = neighbours.tolist()  # an array of words is a list of words here (of indices: said below)
+    if isinstance(neighbours, (set, frozenset)):
+        raise Incorrect("`neighbours` is a set, which has no order; the question asks for the words most "
+                        "similar first: make a list.")
     expect_type("neighbours", neighbours, (list, tuple), why=f"Make a list of {k} words, most similar first.")
     if not all(isinstance(w, str) for w in neighbours):
         raise Incorrect("`neighbours` should hold words (strings), not indices or vectors: "

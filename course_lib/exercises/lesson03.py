@@ -19,6 +19,7 @@ from course_lib.exercises import (
     expect_callable,
     is_blank,
 )
+from course_lib.exercises import _describe
 
 LESSON = "03"
 
@@ -119,6 +120,8 @@ def _variants(center, context, negatives):
         "negatives mean": float(-(F.logsigmoid(pos) + F.logsigmoid(-neg).mean(-1)).mean()),
         "no log": float(-(F.sigmoid(pos) + F.sigmoid(-neg).sum(-1)).mean()),
         "positive only": float(-F.logsigmoid(pos).mean()),
+        "negatives with context": float(-(F.logsigmoid(pos) + F.logsigmoid(
+            -(negatives * context.unsqueeze(1)).sum(-1)).sum(-1)).mean()),
     }
 
 
@@ -133,6 +136,8 @@ _VARIANT_MESSAGES = {
                       "(.sum(dim=-1)), then averages over the batch.",
     "no log": "`sgns_loss` uses sigmoid where the formula has log sigmoid (F.logsigmoid).",
     "positive only": "`sgns_loss` leaves out the negative samples' terms.",
+    "negatives with context": "`sgns_loss` scores the negatives against the *context* vectors; a noise word "
+                              "replaces the context, so score it against the center vector.",
 }
 
 
@@ -150,7 +155,7 @@ def _check_loss(sgns_loss):
         if is_blank(result):
             raise NotAttempted("`sgns_loss` still returns ____; write its body, then check again.")
         if not isinstance(result, torch.Tensor):
-            raise Incorrect(f"`sgns_loss` returned a {type(result).__name__}; return a torch tensor (no .item()), "
+            raise Incorrect(f"`sgns_loss` returned {_describe(result)}; return a torch tensor (no .item()), "
                             "so that loss.backward() can train the model.")
         if result.numel() != 1:
             raise Incorrect(f"`sgns_loss` returned a tensor of shape {tuple(result.shape)} on {shapes}; it should "

@@ -59,14 +59,15 @@ def reference_analogy(a: str, b: str, c: str, vectors: dict, normalise_inputs: b
 
 # Found by search: a question where 3CosAdd, the unnormalised variant, the dot-product
 # variant and the variant that does not exclude a, b, c all give different answers.
-_TRICKY = {
+# NumPy vectors, as the question promises (a learner may use v @ v or v.dot(v)).
+_TRICKY = {w: np.array(v) for w, v in {
     "p": [-0.3, 1.0], "q": [-6.2, -4.2], "r": [-5.1, -1.3],
     "s": [0.5, 0.3], "t": [-1.3, 2.4], "u": [9.7, -3.5],
-}
+}.items()}
 # Here the answer without excluding the question words is b itself.
-_CAPITALS = {
+_CAPITALS = {w: np.array(v) for w, v in {
     "paris": [1.0, 0.1], "france": [0.1, 1.0], "rome": [1.0, 0.2], "italy": [0.2, 1.0], "berlin": [1.0, 0.0],
-}
+}.items()}
 
 
 def _check_solve_analogy(solve_analogy, toy_vectors):
@@ -182,6 +183,12 @@ def _check_char_ngrams(char_ngrams):
     for args in [("where", 3, 6), ("cat", 3, 4), ("a", 3, 6), ("embedding", 4, 5)]:
         result = call_answer("char_ngrams", char_ngrams, *args)
         shown = f"char_ngrams({args[0]!r}, {args[1]}, {args[2]})"
+        if isinstance(result, np.ndarray) and result.dtype.kind == "U" and result.ndim == 1:
+            result = result.tolist()  # an array of strings is a list of strings here
+        if isinstance(result, (set, frozenset)):  # the order does not matter: a set is fine too
+            if all(isinstance(g, str) for g in result) and result == set(reference_char_ngrams(*args)):
+                continue
+            result = sorted(result, key=str)
         if isinstance(result, (str, bytes)) or not isinstance(result, (list, tuple)):
             raise Incorrect(f"`{shown}` returned {short_repr(result)}; it should return a list of strings.")
         if not all(isinstance(g, str) for g in result):
@@ -252,6 +259,8 @@ def _check_spearman(rho, n_covered, static, pairs):
     right = float(spearmanr(human, model).statistic)
     if np.isclose(value, right, atol=1e-6):
         return f"On {len(human)} of {len(pairs)} pairs."
+    if np.isclose(value, -right, atol=1e-6):
+        raise Incorrect("`rho` has the wrong sign: score each pair by a similarity (cosine), not a distance.")
     if np.isclose(value, float(pearsonr(human, model).statistic), atol=1e-6):
         raise Incorrect("`rho` is Pearson's correlation; word-similarity benchmarks use Spearman's rank "
                         "correlation (scipy.stats.spearmanr), which only asks whether the order agrees.")

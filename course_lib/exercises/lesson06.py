@@ -13,6 +13,7 @@ from course_lib.exercises import (
     expect_number,
     is_blank,
 )
+from course_lib.exercises import _describe
 
 LESSON = "06"
 
@@ -106,6 +107,13 @@ def _check_hook(block2_output, model, batch):
     if hooks:
         raise Incorrect(f"a forward hook is still registered on {hooks[0]!r}: it would run on every later forward "
                         "pass. Keep the handle that register_forward_hook returns and call handle.remove().")
+    nothing = block2_output is None or (isinstance(block2_output, (list, dict)) and not block2_output) or (
+        isinstance(block2_output, np.ndarray) and block2_output.dtype == object and block2_output.size <= 1
+        and (block2_output.size == 0 or block2_output.reshape(-1)[0] is None))
+    if nothing:
+        raise Incorrect(f"`block2_output` is {_describe(block2_output)}: the hook never stored anything. Register "
+                        "it on model.block2, run model(batch) while it is registered (remove it only afterwards), "
+                        "and make the hook store its `output` argument.")
     if isinstance(block2_output, dict):
         raise Incorrect("`block2_output` is a dict; take the tensor your hook stored in it.")
     if isinstance(block2_output, list) and block2_output and isinstance(block2_output[0], torch.Tensor):
@@ -119,8 +127,9 @@ def _check_hook(block2_output, model, batch):
     if array.shape != expected.shape:
         before = _reference_output(model, batch, "block1")
         if array.shape == before.shape:
-            raise Incorrect(f"`block2_output` has shape {array.shape}, the shape of what goes *into* block2. "
-                            "A hook's arguments are (module, inputs, output): keep `output`.")
+            raise Incorrect(f"`block2_output` has shape {array.shape}: it is what block1 outputs, which is what "
+                            "goes *into* block2. Register the hook on model.block2 (not block1), and keep the "
+                            "hook's third argument, `output` (its arguments are module, inputs, output).")
         if array.ndim == 2 and array.shape[0] == expected.shape[0] and array.shape[1] == np.prod(expected.shape[1:]):
             raise Incorrect(f"`block2_output` is flattened to {array.shape}; keep the layer's own shape "
                             "(batch, channels, height, width) for this question.")
@@ -229,6 +238,9 @@ q3 = Exercise(
 def _check_neighbours(neighbours, embed_test, query):
     x = np.asarray(embed_test, dtype=np.float64)
     query = int(query)
+    if isinstance(neighbours, (set, frozenset)):
+        raise Incorrect("`neighbours` is a set, which has no order; the question asks for the images most "
+                        "similar first: use a list or an array.")
     found = expect_array("neighbours", as_numpy(neighbours), kind="iu",
                          why="Give the row indices of the neighbours in `embed_test` (integers).").ravel()
     if len(found) != 5:

@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from course_lib.capstone import majority_baseline
+from course_lib.exercises import _describe
 from course_lib.exercises import (
     as_numpy,
     Exercise,
@@ -106,6 +107,13 @@ def _check_clusters(clusters, project):
     from sklearn.metrics import adjusted_rand_score
 
     n = project.n_items
+    if hasattr(clusters, "fit") and hasattr(clusters, "labels_"):
+        raise Incorrect(f"`clusters` is the fitted model ({_describe(clusters)}), not its answer: fit_predict(X), "
+                        "or the model's .labels_, gives one cluster number per item.")
+    found_shape = getattr(as_numpy(clusters), "shape", None)
+    if found_shape == (n, project.n_classes) and project.n_classes > 1:
+        raise Incorrect(f"`clusters` has shape {found_shape}, one column per cluster (distances to the centres, "
+                        "from fit_transform?): fit_predict gives one cluster number per item.")
     array = expect_array("clusters", as_numpy(clusters), shape=(n,), why="One cluster number per item.")
     if array.dtype.kind == "f":
         if not np.all(array == np.round(array)):
@@ -134,7 +142,38 @@ q3 = Exercise(
 # --- q4: classify ---------------------------------------------------------------------------
 
 
-def _check_cv(cv_accuracy, project):
+def _training_accuracies(X, labels) -> dict[str, float]:
+    """Accuracy on the very items each usual classifier trained on: what cross-validation avoids."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X = np.asarray(as_numpy(X), dtype=np.float64)
+    found = {}
+    for name, model in [("logistic regression", LogisticRegression(max_iter=2000)),
+                        ("5-NN", KNeighborsClassifier(5))]:
+        try:
+            found[name] = float(model.fit(X, labels).score(X, labels))
+        except Exception:  # an X the classifier cannot take: nothing to compare with
+            continue
+    return found
+
+
+def _cv_accuracies(X, labels) -> list[float]:
+    """Logistic regression's cross-validated accuracy, as the lesson and scikit-learn's default compute it."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+
+    from course_lib.use.classify import cross_validated_accuracy
+
+    X = np.asarray(as_numpy(X), dtype=np.float64)
+    try:
+        return [float(cross_validated_accuracy(X, labels, LogisticRegression(max_iter=2000)).mean),
+                float(cross_val_score(LogisticRegression(max_iter=2000), X, labels, cv=5).mean())]
+    except Exception:
+        return []
+
+
+def _check_cv(cv_accuracy, X, project):
     from course_lib.use.classify import CVResult
 
     if isinstance(cv_accuracy, CVResult):  # the whole result of cross_validated_accuracy: take its mean
@@ -150,6 +189,13 @@ def _check_cv(cv_accuracy, project):
         raise Incorrect("`cv_accuracy` is exactly 1: was the classifier tested on the items it trained on? "
                         "Cross-validation tests each fold on items left out of training.")
     baseline = majority_baseline(project.labels)
+    training = _training_accuracies(X, project.labels)
+    for name, accuracy in training.items():
+        if abs(value - accuracy) <= 1e-9 and not any(abs(value - cv) <= 1e-9
+                                                     for cv in _cv_accuracies(X, project.labels)):
+            raise Incorrect(f"`cv_accuracy` equals the accuracy of {name} on the very items it was trained on "
+                            "(fit(X, y).score(X, y)), which flatters the classifier. Cross-validation tests each "
+                            "fold on items left out of training: use cross_validated_accuracy and take its mean.")
     if value <= baseline + 0.02:
         raise Incorrect(f"`cv_accuracy` is {value:.3f}, no better than always predicting the most common class "
                         f"({baseline:.3f}): check that X and the labels are in the same order, and the classifier.")
@@ -157,7 +203,7 @@ def _check_cv(cv_accuracy, project):
 
 
 q4 = Exercise(
-    "q4", "classify with cross-validation", ["cv_accuracy"], _check_cv, context=["project"], lesson=LESSON,
+    "q4", "classify with cross-validation", ["cv_accuracy"], _check_cv, context=["X", "project"], lesson=LESSON,
     hints=[
         "cross_validated_accuracy(X, project.labels, LogisticRegression(max_iter=2000)) from course_lib.use.classify.",
         "It returns (mean, std, scores): cv_accuracy is the mean.",
@@ -171,6 +217,9 @@ q4 = Exercise(
 def _check_results(results, X, query, project):
     X = np.asarray(as_numpy(X), dtype=np.float64)
     n = len(X)
+    if isinstance(results, (set, frozenset)):
+        raise Incorrect("`results` is a set, which has no order; the question asks for the items most similar "
+                        "first: use a list or an array.")
     array = expect_array("results", as_numpy(results), why="The indices of the 5 nearest items.")
     if array.shape != (5,):
         raise Incorrect(f"`results` should hold 5 indices (shape (5,)), but its shape is {array.shape}.")

@@ -1,0 +1,1 @@
+"""What is done with embeddings: retrieval and its metrics (lesson 14)."""

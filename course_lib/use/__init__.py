@@ -1,6 +1,8 @@
 """3 · What is done with embeddings: search them, score them, map, cluster and classify them.
 
 - ``search``: exact top-k, leave-one-out neighbours, recall@k, ranked lists to print;
+- ``retrieval``: graded relevance judgements and the IR metrics (recall@k, precision@k, MRR,
+  nDCG@k) that score a retrieval system against them;
 - ``ann``: approximate indexes (FAISS) measured against exact search;
 - ``metrics``: how good an embedding is, from known labels (k-NN accuracy, recall@k, mAP);
 - ``benchmarks``: word-vector benchmarks (word similarity, analogies) and the analogy calculator;

@@ -186,7 +186,7 @@ def table(results: Sequence[dict], n_seeds: int) -> str:
             f"| {r['dataset']} | {100 * r['val_mean']:.1f} ± {100 * r['val_std']:.1f} "
             f"| {100 * r['test_mean']:.1f} ± {100 * r['test_std']:.1f} "
             f"| {100 * r['test_min']:.1f}-{100 * r['test_max']:.1f} | {r['published']:.1f} "
-            f"| {100 * r['test_mean'] - r['published']:+.1f} | {PUBLISHED_DEEPWALK[r['dataset']]:.1f} |"
+            f"| {round(100 * r['test_mean'] - r['published'], 1) + 0.0:+.1f} | {PUBLISHED_DEEPWALK[r['dataset']]:.1f} |"
         )
     return "\n".join(lines)
 

@@ -11,7 +11,9 @@
 5. ``exercises``: the checks of the practice notebooks.
 
 Next to them: ``runtime`` (seeds, threads, device), ``environment`` (the set-up check),
-``capstone`` (lesson 13's projects) and ``_utils`` (shared argument checks). Lessons start
+``claims`` (a lesson's sentences checked against its numbers), ``progress`` (progress bars
+that are saved finished), ``capstone`` (lesson 13's projects) and ``_utils`` (shared
+argument checks). Lessons start
 with :func:`setup`, which makes their output reproducible.
 
 Two names of the course design's contract keep working as well:

@@ -114,7 +114,7 @@ def test_tools_find_the_repository_root():
 
 #: What ``ls course_lib`` shows: the pipeline's stages, then the few modules next to them.
 STAGES = {"data", "embed", "use", "show", "exercises"}
-TOP_MODULES = {"__init__", "_utils", "capstone", "claims", "environment", "runtime"}
+TOP_MODULES = {"__init__", "_utils", "capstone", "claims", "environment", "progress", "runtime"}
 #: The flat modules of before the folders (issue #14): none may come back at the top.
 FLAT_MODULES = {"ann", "classify", "clustering", "contextual", "embedding_metrics", "evaluate", "graphs",
                 "metric_learning", "plotting", "projection", "search", "text", "vision", "widgets"}

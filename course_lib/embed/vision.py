@@ -255,7 +255,8 @@ def train_classifier(
     device : torch.device or str, optional
         Default :func:`course_lib.device`: the GPU when there is one.
     progress : bool
-        Show a ``tqdm.auto`` bar over all batches of all epochs.
+        Show a bar over all batches of all epochs (:func:`course_lib.progress.progress`: saved
+        finished, as one line of text).
     desc : str
         Label of the progress bar.
 
@@ -276,8 +277,7 @@ def train_classifier(
     >>> len(history["batch_loss"]), history["epoch"]
     (4, [1, 2])
     """
-    from tqdm.auto import tqdm
-
+    from course_lib.progress import progress as progress_bar
     from course_lib.runtime import device as default_device
 
     _check_model(model)
@@ -301,7 +301,7 @@ def train_classifier(
     history: dict[str, list[float]] = {"batch_loss": [], "epoch": [], "loss": [], "accuracy": []}
     if val_loader is not None:
         history.update(val_loss=[], val_accuracy=[])
-    bar = tqdm(total=int(epochs) * steps_per_epoch, desc=desc, unit="batch", disable=not progress)
+    bar = progress_bar(total=int(epochs) * steps_per_epoch, desc=desc, unit="batch", disable=not progress)
     try:
         for epoch in range(1, int(epochs) + 1):
             model.train()

@@ -252,3 +252,11 @@ def test_stamp_reads_the_url_from_pyproject(tmp_path):
     assert "github/someone/fork/blob/main/notebooks/00_welcome.ipynb" in authoring.badge_source("notebooks/00_welcome.ipynb", tmp_path)
     assert "git+https://github.com/someone/fork" in authoring.setup_source(tmp_path)
     assert "torch" not in authoring.setup_source(tmp_path).split("%pip")[1].split("\n")[0]
+
+
+def test_the_colab_badge_has_a_text_link_that_reads_offline(tmp_path):
+    """Offline the badge image is broken; the same address must also be there as words."""
+    source = authoring.badge_source("notebooks/00_welcome.ipynb", ROOT)
+    url = authoring.colab_url("notebooks/00_welcome.ipynb", ROOT)
+    assert source.count(f"]({url})") == 2, "the badge and a plain text link, both to Colab"
+    assert "[Open this notebook in Colab]" in source

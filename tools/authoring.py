@@ -46,8 +46,16 @@ def colab_url(relative_path: str, root: Path = REPO_ROOT) -> str:
 
 
 def badge_source(relative_path: str, root: Path = REPO_ROOT) -> str:
+    """The first cell of every notebook: Colab's badge, and a text link that still reads offline.
+
+    The badge is an image on Colab's server; without a network it shows as a broken image, so a
+    plain link says the same in words, and the sentence after it says nothing is lost offline.
+    """
+    url = colab_url(relative_path, root)
     return (
-        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(relative_path, root)})"
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url}) "
+        f"[Open this notebook in Colab]({url}) (online), or run it right here: everything the "
+        "lesson needs is installed with the course."
     )
 
 

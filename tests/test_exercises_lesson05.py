@@ -12,7 +12,7 @@ from scipy.stats import pearsonr, spearmanr
 
 from course_lib.data import load_lee_similarities
 from course_lib.exercises import ____
-from course_lib.exercises.lesson05 import q1, q2, q3, q4
+from course_lib.exercises.lesson05 import q1, q2, q3, q4, q5, q6
 
 
 def _outcome(question, namespace):
@@ -219,5 +219,141 @@ def test_q4_blank_function_is_not_attempted():
 ])
 def test_q4_typical_mistakes_get_targeted_messages(mistake, words):
     outcome, message = _outcome(q4, {"causal_mask": mistake})
+    assert outcome == "incorrect"
+    assert words in message
+
+
+# ---------------------------------------------------------------------------- q5
+
+
+@pytest.fixture(scope="module")
+def padded():
+    rng = np.random.default_rng(3)
+    right_padded = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 1, 0, 0, 0]])
+    return {"batch_states": rng.normal(size=(3, 5, 4)).round(2), "right_padded": right_padded,
+            "left_padded": right_padded[:, ::-1].copy()}
+
+
+def _last_pool(states, mask):
+    last = [np.flatnonzero(row)[-1] for row in np.asarray(mask)]
+    return states[np.arange(len(last)), last]
+
+
+def _as_torch(context):
+    return {k: torch.tensor(v) for k, v in context.items()}
+
+
+@pytest.mark.parametrize("answer", [
+    _last_pool,
+    lambda s, m: torch.as_tensor(_last_pool(s, m)),                       # a tensor
+    lambda s, m: [list(row) for row in _last_pool(s, m)],                 # a list of lists
+    lambda s, m: s[np.arange(len(m)), m.cumsum(axis=1).argmax(axis=1)],   # another way to find the position
+    lambda s, m: s[np.arange(len(m)), m.shape[1] - 1 - np.argmax(m[:, ::-1], axis=1)],
+    lambda s, m: np.stack([s[b, np.nonzero(m[b])[0].max()] for b in range(len(m))]),
+], ids=["flatnonzero", "tensor", "lists", "cumsum-argmax", "reversed-argmax", "loop"])
+def test_q5_right_answers_in_any_form_pass(padded, answer):
+    assert _outcome(q5, {**padded, "last_token_pool": answer}) == (
+        "correct", "q5 correct! Last-token pooling, padding on either side: well done.")
+
+
+def test_q5_torch_inputs_are_passed_as_torch(padded):
+    def torch_only(states, mask):
+        last = torch.stack([torch.nonzero(row)[-1, 0] for row in mask])   # fails on NumPy arrays
+        return states[torch.arange(len(mask)), last]
+
+    assert _outcome(q5, {**_as_torch(padded), "last_token_pool": torch_only})[0] == "correct"
+
+
+def test_q5_blank_is_not_attempted(padded):
+    def last_token_pool(token_states, attention_mask):
+        """Stub as the practice notebook has it."""
+        return ____
+
+    assert _outcome(q5, {**padded, "last_token_pool": last_token_pool})[0] == "not attempted"
+    assert _outcome(q5, {**padded, "last_token_pool": ____})[0] == "not attempted"
+
+
+@pytest.mark.parametrize("mistake, words", [
+    (lambda s, m: s[:, -1], "last position of the batch"),
+    (lambda s, m: s[np.arange(len(m)), m.sum(axis=1) - 1], "works only when the padding comes after the text"),
+    (lambda s, m: s[np.arange(len(m)), np.minimum(m.sum(axis=1), m.shape[1] - 1)], "one position too far"),
+    (lambda s, m: s[np.arange(len(m)), m.sum(axis=1)], "one position too far"),
+    (lambda s, m: s[:, 0], "first token"),
+    (lambda s, m: s[np.arange(len(m)), m.argmax(axis=1)], "first token"),
+    (lambda s, m: (s * m[:, :, None]).sum(axis=1) / m.sum(axis=1, keepdims=True), "mean pooling"),
+    (lambda s, m: s.mean(axis=1), "mean pooling"),
+    (lambda s, m: s[:, m.sum(axis=1) - 1], "indexing both axes together"),
+    (lambda s, m: m.sum(axis=1) - 1, "should have shape (3, 4)"),
+    (lambda s, m: _last_pool(s, m) + 1.0, "rows are not the vector"),
+    (lambda s, m: 1 / 0, "raised ZeroDivisionError"),
+    ("last", "should be a function"),
+], ids=["last-position", "right-padding-only", "one-too-far-clipped", "one-too-far", "first", "first-real",
+        "mean", "mean-with-padding", "no-arange", "positions-not-vectors", "wrong-rows", "raises", "not-a-function"])
+def test_q5_typical_mistakes_get_targeted_messages(padded, mistake, words):
+    outcome, message = _outcome(q5, {**padded, "last_token_pool": mistake})
+    assert outcome == "incorrect"
+    assert words in message
+    right = _last_pool(padded["batch_states"], padded["right_padded"])
+    assert all(f"{v:.2f}" not in message for v in right.ravel() if abs(v) > 0.05)
+
+
+# ---------------------------------------------------------------------------- q6
+
+
+def _batch_mask(mask):
+    real = np.asarray(mask).astype(bool)
+    n = real.shape[1]
+    return (np.tril(np.ones((n, n), dtype=bool)) & real[:, None, :]) | np.eye(n, dtype=bool)
+
+
+def _causal(n):
+    return np.tril(np.ones((n, n), dtype=bool))
+
+
+@pytest.mark.parametrize("answer", [
+    _batch_mask,
+    lambda m: torch.as_tensor(_batch_mask(m)),
+    lambda m: _batch_mask(m).tolist(),
+    lambda m: np.logical_or(np.logical_and(_causal(m.shape[1])[None], m[:, None, :] == 1), np.eye(m.shape[1]) == 1),
+], ids=["numpy", "tensor", "nested-lists", "logical-functions"])
+def test_q6_right_answers_in_any_form_pass(padded, answer):
+    assert _outcome(q6, {**padded, "batch_causal_mask": answer})[0] == "correct"
+
+
+def test_q6_torch_inputs_are_passed_as_torch(padded):
+    def torch_only(mask):
+        n = mask.shape[1]
+        causal = torch.ones(n, n, dtype=torch.bool).tril()
+        return (causal & mask.bool()[:, None, :]) | torch.eye(n, dtype=torch.bool)
+
+    assert _outcome(q6, {**_as_torch(padded), "batch_causal_mask": torch_only})[0] == "correct"
+
+
+def test_q6_blank_is_not_attempted(padded):
+    def batch_causal_mask(attention_mask):
+        """Stub as the practice notebook has it."""
+        return ____
+
+    assert _outcome(q6, {**padded, "batch_causal_mask": batch_causal_mask})[0] == "not attempted"
+    assert _outcome(q6, {**padded, "batch_causal_mask": ____})[0] == "not attempted"
+
+
+@pytest.mark.parametrize("mistake, words", [
+    (lambda m: _causal(m.shape[1]), "one mask for the whole batch"),
+    (lambda m: np.broadcast_to(_causal(m.shape[1]), (len(m),) + (m.shape[1],) * 2), "same causal mask for every text"),
+    (lambda m: _causal(m.shape[1]) & (m[:, None, :] == 1), "no token at all to attend to"),
+    (lambda m: _causal(m.shape[1]) & (m[:, None, :] == 1) & (m[:, :, None] == 1), "no token at all to attend to"),
+    (lambda m: _causal(m.shape[1]) & (m[:, :, None] == 1), "attend to padding positions"),
+    (lambda m: (m[:, None, :] == 1) | np.eye(m.shape[1], dtype=bool), "the future"),
+    (lambda m: np.triu(np.ones((m.shape[1],) * 2, dtype=bool)) & (m[:, None, :] == 1), "the future"),
+    (lambda m: _batch_mask(m).astype(int), "make it boolean"),
+    (lambda m: _batch_mask(m)[:, :, :-1], "should be (3, 5, 5)"),
+    (lambda m: _batch_mask(m) & ~np.eye(m.shape[1], dtype=bool), "attend to themselves"),
+    (lambda m: _batch_mask(m) & (np.arange(m.shape[1]) > 0)[None, None, :], "wrong in"),
+    (lambda m: m.nonexistent, "raised AttributeError"),
+], ids=["one-mask", "ignores-padding", "keys-only", "queries-and-keys", "queries-only", "not-causal", "future",
+        "ints", "wrong-shape", "no-diagonal", "other", "raises"])
+def test_q6_typical_mistakes_get_targeted_messages(padded, mistake, words):
+    outcome, message = _outcome(q6, {**padded, "batch_causal_mask": mistake})
     assert outcome == "incorrect"
     assert words in message

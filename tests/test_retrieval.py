@@ -10,7 +10,7 @@ from sklearn.metrics import ndcg_score
 
 from course_lib import search
 from course_lib.use import retrieval
-from course_lib.use.retrieval import evaluate, ndcg_at_k, precision_at_k, recall_at_k, reciprocal_rank
+from course_lib.use.retrieval import evaluate, ndcg_at_k, precision_at_k, ranking_recall_at_k, reciprocal_rank
 
 
 def test_doctests():
@@ -76,14 +76,14 @@ def test_recall_agrees_with_search_recall_at_k():
     found = np.array([rng.permutation(100)[:10] for _ in range(30)])
     found[:10] = truth[:10]
     for k in (1, 5, 10):
-        per_query = [recall_at_k(f, t[:k], k) for f, t in zip(found, truth)]
+        per_query = [ranking_recall_at_k(f, t[:k], k) for f, t in zip(found, truth)]
         assert np.mean(per_query) == pytest.approx(search.recall_at_k(found, truth, k))
 
 
 def test_hand_computed_values():
     ranking = ["a", "b", "c", "d"]
     grades = {"b": 2, "d": 1, "e": 3}
-    assert recall_at_k(ranking, grades, 4) == pytest.approx(2 / 3)
+    assert ranking_recall_at_k(ranking, grades, 4) == pytest.approx(2 / 3)
     assert precision_at_k(ranking, grades, 2) == pytest.approx(0.5)
     assert precision_at_k(ranking, grades, 10) == pytest.approx(0.2)  # divisor k, even past the ranking
     assert reciprocal_rank(ranking, grades) == pytest.approx(0.5)
@@ -98,9 +98,9 @@ def test_accepts_every_form():
     grades = {1: 1, 2: 2}
     for ranking in ([2, 5, 1], (2, 5, 1), np.array([2, 5, 1]), np.array([2, 5, 1], dtype=np.int32)):
         assert ndcg_at_k(ranking, grades, 3) == pytest.approx(ndcg_at_k([2, 5, 1], grades, 3))
-    assert recall_at_k([1, 2], {1, 2}, 1) == 0.5
-    assert recall_at_k([1, 2], np.array([1, 2]), 1) == 0.5
-    assert recall_at_k([1, 2], {1: 0.5, 2: np.int64(2)}, 2) == 1.0
+    assert ranking_recall_at_k([1, 2], {1, 2}, 1) == 0.5
+    assert ranking_recall_at_k([1, 2], np.array([1, 2]), 1) == 0.5
+    assert ranking_recall_at_k([1, 2], {1: 0.5, 2: np.int64(2)}, 2) == 1.0
     scores = evaluate({"q": [1, 2]}, {"q": {2: 1}}, k=2)
     assert scores["rr"].tolist() == [0.5]
 
@@ -108,8 +108,8 @@ def test_accepts_every_form():
 @pytest.mark.parametrize(
     "call, words",
     [
-        (lambda: recall_at_k([1, 2], {1: 1}, 0), "k must be a positive integer"),
-        (lambda: recall_at_k([1, 2], {1: 1}, 2.0), "k must be a positive integer"),
+        (lambda: ranking_recall_at_k([1, 2], {1: 1}, 0), "k must be a positive integer"),
+        (lambda: ranking_recall_at_k([1, 2], {1: 1}, 2.0), "k must be a positive integer"),
         (lambda: ndcg_at_k([1, 1], {1: 1}), "ranking lists item 1 twice"),
         (lambda: ndcg_at_k("abc", {"a": 1}), "ranking must be a sequence"),
         (lambda: ndcg_at_k(np.zeros((2, 2), dtype=int), {0: 1}), "ranking must be one query's ids"),

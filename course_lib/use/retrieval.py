@@ -15,7 +15,8 @@ it through ``pytrec_eval``):
 - a query with no relevant item has no recall or nDCG: it is an error here (trec_eval
   skips such queries).
 
-How this differs from :func:`course_lib.search.recall_at_k`: that one measures an
+One ranking at a time, so its recall is :func:`ranking_recall_at_k`; the course's
+:func:`course_lib.search.recall_at_k` is the batched one for neighbour lists. It measures an
 *approximate* search against the *exact* search, where the relevant items of a query are
 its true k nearest neighbours (so there are always exactly k of them) and the divisor k is
 also their number. Pass ``relevance=truth[i, :k]`` here and the two agree (a test checks it).
@@ -31,7 +32,7 @@ import numpy as np
 
 from course_lib._utils import is_integer
 
-__all__ = ["METRICS", "evaluate", "ndcg_at_k", "precision_at_k", "recall_at_k", "reciprocal_rank"]
+__all__ = ["METRICS", "evaluate", "ndcg_at_k", "precision_at_k", "ranking_recall_at_k", "reciprocal_rank"]
 
 #: The names :func:`evaluate` reports, each followed by ``@k`` where it takes a cut-off.
 METRICS = ("recall", "precision", "rr", "ndcg")
@@ -103,7 +104,7 @@ def _hits(ranking: Sequence, grades: Mapping, k: int) -> int:
 # --- one query --------------------------------------------------------------------------
 
 
-def recall_at_k(ranking, relevance, k: int) -> float:
+def ranking_recall_at_k(ranking, relevance, k: int) -> float:
     """Share of all relevant items that appear among the first k of the ranking.
 
     Parameters
@@ -128,9 +129,9 @@ def recall_at_k(ranking, relevance, k: int) -> float:
 
     Examples
     --------
-    >>> recall_at_k([7, 3, 9, 1], {3: 2, 1: 1, 5: 1}, k=2)
+    >>> ranking_recall_at_k([7, 3, 9, 1], {3: 2, 1: 1, 5: 1}, k=2)
     0.3333333333333333
-    >>> recall_at_k(["b", "a"], {"a", "c"}, k=10)
+    >>> ranking_recall_at_k(["b", "a"], {"a", "c"}, k=10)
     0.5
     """
     k = _check_k(k)
@@ -147,7 +148,7 @@ def precision_at_k(ranking, relevance, k: int) -> float:
     Parameters
     ----------
     ranking, relevance, k
-        As in :func:`recall_at_k`.
+        As in :func:`ranking_recall_at_k`.
 
     Examples
     --------
@@ -169,7 +170,7 @@ def reciprocal_rank(ranking, relevance, k: int | None = None) -> float:
     Parameters
     ----------
     ranking, relevance
-        As in :func:`recall_at_k`.
+        As in :func:`ranking_recall_at_k`.
     k : int or None
         Look only at the first k results (MRR@k); None (default) looks at the whole
         ranking, as trec_eval's ``recip_rank`` does.
@@ -200,7 +201,7 @@ def ndcg_at_k(ranking, relevance, k: int = 10) -> float:
     Parameters
     ----------
     ranking, relevance
-        As in :func:`recall_at_k`.
+        As in :func:`ranking_recall_at_k`.
     k : int
         The cut-off, 10 by default.
 
@@ -272,7 +273,7 @@ def evaluate(rankings, qrels, k: int = 10) -> dict[str, np.ndarray]:
             items, grades = _as_ranking(ranking), _as_relevance(relevance)
         except ValueError as err:
             raise ValueError(f"query {query!r}: {err}") from None
-        out[f"recall@{k}"].append(recall_at_k(items, grades, k))
+        out[f"recall@{k}"].append(ranking_recall_at_k(items, grades, k))
         out[f"precision@{k}"].append(precision_at_k(items, grades, k))
         out["rr"].append(reciprocal_rank(items, grades))
         out[f"ndcg@{k}"].append(ndcg_at_k(items, grades, k))

@@ -299,3 +299,12 @@ def test_static_token_embeddings_are_the_callers_own():
     before = first["bank"].copy()
     first.vectors[:] = 0.0  # a learner normalising or overwriting the table in place
     assert np.array_equal(static_token_embeddings()["bank"], before)
+
+
+def test_the_progress_bar_changes_nothing_in_the_vectors():
+    """With progress=True the same length-sorted batches are encoded one call each."""
+    texts = [f"text number {i} " + "word " * (i % 7) for i in range(45)]
+    quiet = encode_sentences(texts, batch_size=8)
+    shown = encode_sentences(texts, batch_size=8, progress=True)
+    assert shown.dtype == quiet.dtype and shown.shape == quiet.shape
+    np.testing.assert_array_equal(shown, quiet)

@@ -393,7 +393,8 @@ def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool 
     batch_size : int
         Texts per forward pass; smaller uses less memory.
     progress : bool
-        Show a progress bar (tqdm).
+        Show a progress bar over the batches (:func:`course_lib.progress.progress`, saved
+        finished).
     max_seq_length : int, optional
         Read only the first ``max_seq_length`` word pieces of each text (2 to 256, the
         ``[CLS]`` and ``[SEP]`` markers included): quicker for long texts on a CPU.
@@ -430,8 +431,21 @@ def encode_sentences(texts: Sequence[str], batch_size: int = 32, progress: bool 
     if max_seq_length is not None:
         encoder.max_seq_length = int(max_seq_length)
     try:
-        return encoder.encode(list(texts), batch_size=int(batch_size), show_progress_bar=bool(progress),
-                              convert_to_numpy=True)
+        if not progress:
+            return encoder.encode(list(texts), batch_size=int(batch_size), convert_to_numpy=True)
+        # sentence-transformers' own bar is a tqdm widget saved at "0%". Its batches are the
+        # texts sorted by length, longest first: the same batches, one call each, under the
+        # course's bar (saved finished) give the same vectors.
+        from course_lib.progress import progress as progress_bar
+
+        texts = list(texts)
+        order = np.argsort([-len(text) for text in texts])
+        vectors = np.empty((len(texts), DIM), dtype=np.float32)
+        for start in progress_bar(range(0, len(texts), int(batch_size)), desc="encoding", unit="batch"):
+            batch = order[start:start + int(batch_size)]
+            vectors[batch] = encoder.encode([texts[i] for i in batch], batch_size=int(batch_size),
+                                            convert_to_numpy=True)
+        return vectors
     finally:
         encoder.max_seq_length = limit
 

@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.planetoid_runs import difference, summarise  # noqa: E402
+
 #: Kipf & Welling 2017, Table 2: DeepWalk test accuracy (%) on the Planetoid split.
 PUBLISHED = {"cora": 67.2, "citeseer": 43.2}
 CHANCE_NOTE = {"cora": 7, "citeseer": 6}  # classes
@@ -110,16 +112,7 @@ def run_dataset(name: str, seeds: Sequence[int], settings: dict, log=print) -> d
         log(f"  seed {seed}: val {result['val']:.3f}, test {result['test']:.3f} "
             f"(C = {result['C']:g}, {result['seconds']:.1f} s)")
         runs.append(result)
-    val = np.array([r["val"] for r in runs])
-    test = np.array([r["test"] for r in runs])
-    return {
-        "dataset": name,
-        "runs": runs,
-        "val_mean": float(val.mean()), "val_std": float(val.std(ddof=1)) if len(val) > 1 else 0.0,
-        "test_mean": float(test.mean()), "test_std": float(test.std(ddof=1)) if len(test) > 1 else 0.0,
-        "test_min": float(test.min()), "test_max": float(test.max()),
-        "published": PUBLISHED[name],
-    }
+    return summarise(name, runs, PUBLISHED[name])
 
 
 def table(results: Sequence[dict], n_seeds: int) -> str:
@@ -134,7 +127,7 @@ def table(results: Sequence[dict], n_seeds: int) -> str:
             f"| {r['dataset']} | {100 * r['val_mean']:.1f} ± {100 * r['val_std']:.1f} "
             f"| {100 * r['test_mean']:.1f} ± {100 * r['test_std']:.1f} "
             f"| {100 * r['test_min']:.1f}-{100 * r['test_max']:.1f} | {r['published']:.1f} "
-            f"| {100 * r['test_mean'] - r['published']:+.1f} |"
+            f"| {difference(r)} |"
         )
     return "\n".join(lines)
 

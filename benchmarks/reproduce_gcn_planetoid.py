@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.planetoid_runs import difference, summarise  # noqa: E402
+
 #: Kipf & Welling 2017, Table 2: test accuracy (%) on the Planetoid split.
 PUBLISHED = {"cora": 81.5, "citeseer": 70.3}
 PUBLISHED_DEEPWALK = {"cora": 67.2, "citeseer": 43.2}
@@ -162,16 +164,7 @@ def run_dataset(name: str, seeds: Sequence[int], settings: dict, log=print) -> d
         log(f"  seed {seed}: val {result['val']:.3f}, test {result['test']:.3f} "
             f"({result['epochs']} epochs, {result['seconds']:.1f} s)")
         runs.append(result)
-    val = np.array([r["val"] for r in runs])
-    test = np.array([r["test"] for r in runs])
-    return {
-        "dataset": name,
-        "runs": runs,
-        "val_mean": float(val.mean()), "val_std": float(val.std(ddof=1)) if len(val) > 1 else 0.0,
-        "test_mean": float(test.mean()), "test_std": float(test.std(ddof=1)) if len(test) > 1 else 0.0,
-        "test_min": float(test.min()), "test_max": float(test.max()),
-        "published": PUBLISHED[name],
-    }
+    return summarise(name, runs, PUBLISHED[name])
 
 
 def table(results: Sequence[dict], n_seeds: int) -> str:
@@ -186,7 +179,7 @@ def table(results: Sequence[dict], n_seeds: int) -> str:
             f"| {r['dataset']} | {100 * r['val_mean']:.1f} ± {100 * r['val_std']:.1f} "
             f"| {100 * r['test_mean']:.1f} ± {100 * r['test_std']:.1f} "
             f"| {100 * r['test_min']:.1f}-{100 * r['test_max']:.1f} | {r['published']:.1f} "
-            f"| {round(100 * r['test_mean'] - r['published'], 1) + 0.0:+.1f} | {PUBLISHED_DEEPWALK[r['dataset']]:.1f} |"
+            f"| {difference(r)} | {PUBLISHED_DEEPWALK[r['dataset']]:.1f} |"
         )
     return "\n".join(lines)
 

@@ -217,3 +217,37 @@ def test_show_neighbours_validation(images, queries, neighbours, message):
     with pytest.raises(ValueError, match=message):
         show_neighbours(images, queries, neighbours)
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- labels that do not cover each other
+
+
+def test_annotate_points_keeps_crowded_labels_apart():
+    from course_lib.show.plots import annotate_points
+
+    from matplotlib.text import Text
+
+    points = np.random.default_rng(0).normal(scale=0.1, size=(12, 2))  # a crowd: fixed offsets overlap 30 pairs
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.scatter(points[:, 0], points[:, 1], s=12)
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    labels = annotate_points(ax, points, [f"label {i}" for i in range(12)])
+    fig.canvas.draw()  # as plt.show() would
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(label, renderer) for label in labels]  # the text, without a leader line
+    overlapping = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert [label.get_text() for label in labels] == [f"label {i}" for i in range(12)]
+    assert overlapping == 0
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("points, texts, name", [(np.zeros((2, 3)), ["a", "b"], "points"),
+                                                 (np.zeros((2, 2)), ["a"], "texts")])
+def test_annotate_points_rejects_bad_arguments_naming_them(points, texts, name):
+    from course_lib.show.plots import annotate_points
+
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match=rf"^{name}"):
+        annotate_points(ax, points, texts)
+    plt.close("all")

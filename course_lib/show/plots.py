@@ -2,7 +2,8 @@
 
 - :func:`show_images`: the one image grid (digits, MNIST, any images);
 - :func:`show_neighbours`: query images next to their nearest neighbours, built on it;
-- :func:`scatter_2d`: a 2-D map of points coloured by a known label, with a legend.
+- :func:`scatter_2d`: a 2-D map of points coloured by a known label, with a legend;
+- :func:`annotate_points`: labels next to points that do not cover each other, used by it.
 
 All use matplotlib, label what they draw, and return what they created so a lesson can
 add to it before calling ``plt.show()``.
@@ -15,7 +16,7 @@ import numpy as np
 
 from course_lib._utils import is_integer
 
-__all__ = ["scatter_2d", "show_images", "show_neighbours"]
+__all__ = ["annotate_points", "scatter_2d", "show_images", "show_neighbours"]
 
 
 def _as_float_array(name: str, value: Any) -> np.ndarray:
@@ -326,7 +327,8 @@ def scatter_2d(
         Legend text for each label: a dict ``{label: name}``, or a sequence indexed by
         integer labels (such as a dataset's class names).
     annotations : sequence of str, optional
-        A text per point written next to it (for example the words of a word map).
+        A text per point written next to it, placed so that labels do not cover each other
+        (:func:`annotate_points`; for example the words of a word map).
     xlabel, ylabel : str
         Axis labels.
     s, alpha : float
@@ -390,11 +392,114 @@ def scatter_2d(
         mask = label_array == label
         ax.scatter(coords[mask, 0], coords[mask, 1], s=s, alpha=alpha, color=cmap(i % cmap.N), label=name_of(label))
     if annotations is not None:
-        for (x, y), text in zip(coords, annotations):
-            ax.annotate(str(text), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=8)
+        ax.margins(0.1)  # room for the labels of the outermost points
+        annotate_points(ax, coords, annotations, fontsize=8, marker_size=s)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     # Outside the plotting area: it never hides points, and needs no costly "best" search.
     ax.legend(fontsize=8, markerscale=max(1.0, (24.0 / s) ** 0.5), loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
+
+
+# Offsets (in points) tried for a label, nearest first: right, above, left, below and the
+# diagonals, on rings that grow until a free spot is found.
+_RINGS = (4.0, 9.0, 15.0, 22.0, 30.0)
+_DIRECTIONS = ((1, 0.3), (1, 1), (-1, 1), (1, -1), (-1, -1), (0, 1), (0, -1), (-1, 0.3))
+
+
+def annotate_points(ax, points: Any, texts: Sequence[str], fontsize: float = 8.0, marker_size: float = 12.0) -> list:
+    """Write ``texts[i]`` next to ``points[i]`` where it covers no other label or point.
+
+    Each label tries offsets nearest first (right, above, left, below, diagonals, then
+    farther rings) and takes the first spot where its box overlaps no label placed before
+    it and no marker; a label moved far from its point gets a thin leader line. When no
+    spot is free, the one with the least overlap is used. Labels are placed in the
+    order of the data.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where the points are drawn (the axes limits must already hold them).
+    points : array-like, shape (n, 2)
+        Data coordinates of the points.
+    texts : sequence of str
+        One label per point.
+    fontsize : float
+        Label size in points.
+    marker_size : float
+        Marker area in points² (scatter's ``s``), so labels keep off the markers.
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        The labels, in the order of ``points``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> _, ax = plt.subplots()
+    >>> _ = ax.scatter([0, 0.01], [0, 0])
+    >>> a, b = annotate_points(ax, [[0, 0], [0.01, 0]], ["first", "second"])
+    >>> renderer = ax.figure.canvas.get_renderer()
+    >>> a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer))
+    False
+    """
+    coords = _as_float_array("points", points)
+    if coords.ndim != 2 or coords.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got shape {coords.shape}")
+    texts = [str(t) for t in texts]
+    if len(texts) != len(coords):
+        raise ValueError(f"texts must hold one text per point ({len(coords)}), got {len(texts)}")
+    figure = ax.figure
+    ax.autoscale_view()
+    renderer = figure.canvas.get_renderer()
+    to_pixels = figure.dpi / 72.0
+    centres = ax.transData.transform(coords) if len(coords) else np.zeros((0, 2))
+    radius = max(2.0, np.sqrt(marker_size) / 2) * to_pixels  # half a marker's width, in pixels
+    markers = np.c_[centres - radius, centres + radius]  # x0, y0, x1, y1
+    placed: list[np.ndarray] = []
+    labels = []
+    for i, ((x, y), text) in enumerate(zip(coords, texts)):
+        best = None
+        for ring in _RINGS:
+            for dx, dy in _DIRECTIONS:
+                offset = (ring * dx, ring * dy)
+                label = ax.annotate(text, (x, y), xytext=offset, textcoords="offset points", fontsize=fontsize,
+                                    ha="left" if dx > 0 else "right" if dx < 0 else "center",
+                                    va="bottom" if dy > 0 else "top" if dy < 0 else "center")
+                box = label.get_window_extent(renderer)
+                extent = np.array([box.x0, box.y0, box.x1, box.y1])
+                others = np.vstack([np.delete(markers, i, axis=0), *placed]) if placed else np.delete(markers, i, axis=0)
+                overlap = _overlap_area(extent, others)
+                if best is None or overlap < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (overlap, label, extent, ring)
+                else:
+                    label.remove()
+                if overlap == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, label, extent, ring = best
+        if ring > _RINGS[1]:  # far from its point: a thin line says which point it names
+            spec = {"xytext": label.xyann, "textcoords": "offset points", "fontsize": fontsize,
+                    "ha": label.get_ha(), "va": label.get_va()}
+            label.remove()
+            label = ax.annotate(text, (x, y), arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.5,
+                                                           "shrinkA": 0, "shrinkB": 2}, **spec)
+        placed.append(extent[None, :] + [[-1, -1, 1, 1]])  # a pixel of air around each label
+        labels.append(label)
+    return labels
+
+
+def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:
+    """Total area of ``box`` (x0, y0, x1, y1) covered by the boxes ``others`` (m, 4)."""
+    if len(others) == 0:
+        return 0.0
+    width = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
+    height = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
+    return float(np.sum(np.clip(width, 0, None) * np.clip(height, 0, None)))

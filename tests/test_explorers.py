@@ -238,17 +238,21 @@ ANALOGY_VECTORS = np.array([
 
 
 def test_analogy_calculator_follows_its_controls():
+    """The boxes read as lesson 04 states analogies: a is to b as c is to ?, that is b - a + c."""
     calc = AnalogyExplorer(ANALOGY_VECTORS, ANALOGY_WORDS, k=3)
-    assert (calc.a.value, calc.b.value, calc.c.value) == ("king", "man", "woman")
-    assert calc.text.startswith("king - man + woman = ?")
+    assert (calc.a.value, calc.b.value, calc.c.value) == ("man", "king", "woman")
+    assert [box.description for box in (calc.a, calc.b, calc.c)] == ["a", "is to b", "as c is to ?"]
+    assert calc.text.startswith("man : king :: woman : ?   (king - man + woman)")
     assert calc.answers[0][0] == "queen" and "   1  queen" in shown_text(calc)
 
     calc.method.value = "3CosMul"
     assert "3CosMul: score = cos'(x, king) * cos'(x, woman) / (cos'(x, man) + 1e-06)" in calc.text
     assert calc.answers == analogy(ANALOGY_VECTORS, ANALOGY_WORDS, "king", "man", "woman", "3CosMul", k=3)
 
-    calc.a.value = "prince"
-    assert calc.answers[0][0] == "princess" and "prince - man + woman" in shown_text(calc)
+    calc.b.value = "prince"  # man is to prince as woman is to ?
+    assert calc.answers[0][0] == "princess" and "man : prince :: woman : ?" in shown_text(calc)
+    calc.set(a="woman", b="queen", c="man")  # the other way round
+    assert calc.answers[0][0] == "king"
     calc.k.value = 1
     assert len(calc.answers) == 1
 
@@ -260,7 +264,7 @@ def test_analogy_calculator_takes_keyed_vectors_and_defaults_to_the_first_words(
     kv, words, _ = keyed_vectors()
     calc = AnalogyExplorer(kv, k=2)
     assert (calc.a.value, calc.b.value, calc.c.value) == ("w0", "w1", "w2")
-    assert calc.set(a="w3").answers == analogy(kv, None, "w3", "w1", "w2", k=2)
+    assert calc.set(b="w3").answers == analogy(kv, None, "w3", "w0", "w2", k=2)
 
 
 def test_analogy_calculator_validates_its_arguments():
@@ -475,7 +479,10 @@ def test_real_walks_on_the_karate_club():
         assert all(G.has_edge(u, v) for u, v in zip(walk, walk[1:])), "consecutive nodes are joined by an edge"
     ax = explorer.figure.axes[0]
     assert len(ax.lines) == 4
-    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"club: Mr. Hi", "club: Officer", "start: 5"}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:3] == ["club: Mr. Hi", "club: Officer", "start: 5"]
+    assert legend[3:] == [f"walk {i + 1}: 5 → … → {w[-1]}" for i, w in enumerate(explorer.walks)], \
+        "every walk colour has a legend entry"
 
     explorer.set(p=0.125, q=8)
     local = dict(explorer.stats)
@@ -500,3 +507,17 @@ def test_real_walks_on_the_karate_club():
 def test_walk_explorer_validates_its_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         RandomWalkExplorer(**{"walker": StubWalker(), **kwargs})
+
+
+def test_walk_explorer_colours_factions_as_the_lesson_does_and_keeps_walks_apart():
+    """Mr. Hi blue and Officer orange, as in scatter_2d and lesson 07's figures; walks in other colours."""
+    from matplotlib.colors import to_hex
+
+    explorer = RandomWalkExplorer(num_walks=3, walk_length=8, start=0)
+    ax = explorer.figure.axes[0]
+    factions = {c.get_label(): to_hex(c.get_facecolor()[0]) for c in ax.collections if c.get_label().startswith("club")}
+    assert factions == {"club: Mr. Hi": to_hex("C0"), "club: Officer": to_hex("C1")}
+    walk_colours = [to_hex(line.get_color()) for line in ax.lines]
+    assert len(set(walk_colours)) == 3 and not set(walk_colours) & set(factions.values())
+    labels = [t for t in ax.texts if t.get_text().isdigit()]
+    assert len(labels) == 34 and min(t.get_fontsize() for t in labels) >= 8, "readable node numbers"

@@ -4,7 +4,7 @@ Four explorers, each an ``ipywidgets.VBox`` of controls, a status line and an ``
 
 * :class:`NeighbourExplorer`: type a word or pick an item, see its nearest neighbours
   under a chosen embedding and metric (lesson 01, and any lesson with vectors);
-* :class:`AnalogyExplorer`: ``a - b + c`` with 3CosAdd or 3CosMul (lesson 04);
+* :class:`AnalogyExplorer`: "*a* is to *b* as *c* is to ?" (``b - a + c``) with 3CosAdd or 3CosMul (lesson 04);
 * :class:`ProjectionExplorer`: PCA, t-SNE or UMAP with its key parameter on a slider, the
   map coloured by a known label (lesson 08);
 * :class:`RandomWalkExplorer`: node2vec's p and q on sliders, walks drawn on the karate
@@ -454,7 +454,10 @@ class NeighbourExplorer(_Explorer):
 
 
 class AnalogyExplorer(_Explorer):
-    """The analogy calculator: type ``a``, ``b`` and ``c``, see the best ``a - b + c``.
+    """The analogy calculator: "*a* is to *b* as *c* is to ?", answered by ``b - a + c``.
+
+    The boxes follow lesson 04's convention: a = "man", b = "king", c = "woman" asks
+    "man is to king as woman is to ?", the words closest to king - man + woman.
 
     Parameters
     ----------
@@ -463,10 +466,11 @@ class AnalogyExplorer(_Explorer):
     words : sequence of str, optional
         The word of each row; leave out for KeyedVectors.
     a, b, c : str
-        The first analogy shown (default "king", "man", "woman" when all three are known,
-        else the first three words).
+        The first analogy shown, "a is to b as c is to ?" (default "man", "king", "woman"
+        when all three are known, else the first three words).
     method : {"3CosAdd", "3CosMul"}
-        See :func:`course_lib.use.benchmarks.analogy`, which computes the answers.
+        See :func:`course_lib.use.benchmarks.analogy`, which computes the answers
+        (it names the same question ``king - man + woman``: its a, b, c are our b, a, c).
     k : int
         Answers shown, 1 <= k <= 20.
     eps : float
@@ -485,15 +489,15 @@ class AnalogyExplorer(_Explorer):
     >>> import numpy as np
     >>> words = ["king", "queen", "man", "woman", "apple"]
     >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [0.5, -1, -1]], dtype=float)
-    >>> calculator = AnalogyExplorer(vectors, words, k=1)
+    >>> calculator = AnalogyExplorer(vectors, words, k=1)  # man : king :: woman : ?
     >>> calculator.answers[0][0]
     'queen'
-    >>> calculator.set(a="queen", b="woman", c="man").answers[0][0]
+    >>> calculator.set(a="woman", b="queen", c="man").answers[0][0]  # woman : queen :: man : ?
     'king'
     """
 
     title = "Analogy calculator"
-    _example = 'a="paris", b="france", c="italy"'
+    _example = 'a="france", b="paris", c="italy"'
 
     def __init__(
         self,
@@ -512,14 +516,14 @@ class AnalogyExplorer(_Explorer):
         if len(self.words) < 4:
             raise ValueError(f"vectors must hold at least 4 words (a, b, c and an answer), got {len(self.words)}")
         index = self.calculator.index
-        defaults = ("king", "man", "woman") if {"king", "man", "woman"} <= set(index) else self.words[:3]
+        defaults = ("man", "king", "woman") if {"king", "man", "woman"} <= set(index) else self.words[:3]
         a, b, c = (x if x is not None else d for x, d in zip((a, b, c), defaults))
         for name, word in (("a", a), ("b", b), ("c", c)):
             self.calculator.row(word, name)
         k = check_int(k, "k", 1, min(20, len(self.words) - 3))
         self.a = _word_box("a", a, self.words)
-        self.b = _word_box("− b", b, self.words)
-        self.c = _word_box("+ c", c, self.words)
+        self.b = _word_box("is to b", b, self.words)
+        self.c = _word_box("as c is to ?", c, self.words)
         self.method = widgets.ToggleButtons(options=list(ANALOGY_METHODS), value=method, description="method")
         self.k = widgets.IntSlider(value=k, min=1, max=min(20, len(self.words) - 3), description="answers",
                                    continuous_update=False)
@@ -529,11 +533,13 @@ class AnalogyExplorer(_Explorer):
     def _compute(self):
         a, b, c = (box.value.strip() for box in (self.a, self.b, self.c))
         method, k = self.method.value, int(self.k.value)
-        self.answers = self.calculator.solve(a, b, c, method, k)
-        formula = (f"cos(x, {a}) - cos(x, {b}) + cos(x, {c})" if method == "3CosAdd" else
-                   f"cos'(x, {a}) * cos'(x, {c}) / (cos'(x, {b}) + {self.eps:g}), cos' = (cos + 1) / 2")
+        # "a is to b as c is to ?" is b - a + c: the calculator's (positive, negative, positive).
+        self.answers = self.calculator.solve(b, a, c, method, k)
+        formula = (f"cos(x, {b}) - cos(x, {a}) + cos(x, {c})" if method == "3CosAdd" else
+                   f"cos'(x, {b}) * cos'(x, {c}) / (cos'(x, {a}) + {self.eps:g}), cos' = (cos + 1) / 2")
         width = max(4, *(len(w) for w, _ in self.answers))
-        lines = [f"{a} - {b} + {c} = ?", f"{method}: score = {formula}; {a}, {b}, {c} left out",
+        lines = [f"{a} : {b} :: {c} : ?   ({b} - {a} + {c})",
+                 f"{method}: score = {formula}; {a}, {b}, {c} left out",
                  f"{'rank':>4}  {'word':<{width}}  {'score':>7}"]
         lines += [f"{rank:>4}  {word:<{width}}  {score:>7.3f}" for rank, (word, score) in enumerate(self.answers, 1)]
         return "\n".join(lines), None
@@ -773,9 +779,13 @@ class ProjectionExplorer(_Explorer):
 # --------------------------------------------------------------------------------------
 
 
-# Dark colours for walks, distinct from the pale node colours.
-_WALK_COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:brown", "black", "tab:olive",
-                 "tab:cyan", "tab:pink", "tab:orange")
+# Nodes take matplotlib's first colours in the sorted order of their labels, as
+# course_lib.show.plots.scatter_2d and lesson 07's figures colour them (the karate club: Mr. Hi
+# blue, Officer orange). Walks take dark colours that no node group uses.
+_NODE_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive",
+                 "tab:cyan")
+_WALK_COLOURS = ("tab:red", "black", "darkgreen", "darkviolet", "saddlebrown", "deeppink", "darkcyan",
+                 "olive", "navy", "dimgray")
 
 
 def _colormap(name: str):
@@ -884,8 +894,9 @@ class RandomWalkExplorer(_Explorer):
             raise ValueError(f"walker must be a function like course_lib.embed.graphs.random_walks, got {walker!r}")
         self.walker = walker
         self.label_attribute = label_attribute
-        # Fixed layout (seeded) so that only the walks move when a slider moves.
-        self._layout = nx.spring_layout(self.G, seed=0)
+        # A fixed layout (Kamada-Kawai: deterministic, nodes evenly spread) so that only the walks
+        # move when a slider moves.
+        self._layout = nx.kamada_kawai_layout(self.G)
         self._hops = dict(nx.all_pairs_shortest_path_length(self.G)) if (
             len(self.nodes) <= 2000 and not self.G.is_directed() and nx.is_connected(self.G)) else None
 
@@ -946,31 +957,32 @@ class RandomWalkExplorer(_Explorer):
     def _draw(self, start: Any, p: float, q: float):
         from matplotlib.collections import LineCollection
 
-        figure = _new_figure(6.4, 4.8)
-        ax = figure.add_subplot(1, 1, 1)
+        figure = _new_figure(9.0, 6.0)
+        ax = figure.add_axes((0.01, 0.02, 0.72, 0.9))  # the right quarter holds the legend
         xy = np.array([self._layout[v] for v in self.nodes])
         edges = [(self._layout[u], self._layout[v]) for u, v in self.G.edges()]
-        ax.add_collection(LineCollection(edges, colors="0.8", linewidths=0.8, zorder=1))
+        ax.add_collection(LineCollection(edges, colors="0.85", linewidths=0.8, zorder=1))
         values = [self.G.nodes[v].get(self.label_attribute) for v in self.nodes]
+        node_style = {"s": 240, "edgecolors": "white", "linewidths": 0.8, "zorder": 2}
         if all(value is not None for value in values):
             groups = sorted(set(map(str, values)))
-            pale = _colormap("Pastel1")
             for g, group in enumerate(groups):
                 mask = np.array([str(value) == group for value in values])
-                ax.scatter(xy[mask, 0], xy[mask, 1], s=90, color=pale(g % pale.N), edgecolors="0.5", zorder=2,
-                           label=f"{self.label_attribute}: {group}")
+                ax.scatter(xy[mask, 0], xy[mask, 1], color=_NODE_COLOURS[g % len(_NODE_COLOURS)],
+                           label=f"{self.label_attribute}: {group}", **node_style)
         else:
-            ax.scatter(xy[:, 0], xy[:, 1], s=90, color="0.85", edgecolors="0.5", zorder=2)
-        for v, (x, y) in zip(self.nodes, xy):
-            ax.annotate(str(v), (x, y), ha="center", va="center", fontsize=6, zorder=4)
-        ax.scatter(*self._layout[start], s=260, facecolors="none", edgecolors="black", linewidths=1.5, zorder=3,
+            ax.scatter(xy[:, 0], xy[:, 1], color="0.7", **node_style)
+        for v, (x, y) in zip(self.nodes, xy):  # white, bold numbers inside the nodes stay readable on both colours
+            ax.annotate(str(v), (x, y), ha="center", va="center", fontsize=8, fontweight="bold", color="white",
+                        zorder=5)
+        ax.scatter(*self._layout[start], s=560, facecolors="none", edgecolors="black", linewidths=2, zorder=3,
                    label=f"start: {start}")
         # Each walk a little offset, so walks along the same edges stay visible side by side.
         for w, walk in enumerate(self.walks):
             path = np.array([self._layout[v] for v in walk]) + 0.012 * (w - (len(self.walks) - 1) / 2)
-            ax.plot(path[:, 0], path[:, 1], "-", color=_WALK_COLOURS[w % len(_WALK_COLOURS)], linewidth=1.8,
-                    alpha=0.85, zorder=3)
+            ax.plot(path[:, 0], path[:, 1], "-", color=_WALK_COLOURS[w % len(_WALK_COLOURS)], linewidth=2.2,
+                    alpha=0.85, zorder=4, label=f"walk {w + 1}: {walk[0]} → … → {walk[-1]}")
         ax.set_title(f"{len(self.walks)} walk(s) from node {start}, p = {p:.3g}, q = {q:.3g}")
         ax.set_axis_off()
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=0.6, labelspacing=0.9)
         return figure

@@ -177,3 +177,133 @@ def test_q4_typical_mistakes(link):
     hard = roc_auc_score(labels, scores > np.median(scores))
     result = _q4(hard, link)
     assert result.outcome == "incorrect" and "0/1 predictions" in result.message
+
+
+# ---------------------------------------------------------------- audit tables
+# WRONG: (question, answers, words the message must hold): "incorrect", the variable named,
+# the mistake said, the answer never shown. RIGHT_FORMS: right answers in other forms.
+# The data tell mistakes apart: TOY's nodes are not in sorted order, WALK's edges have
+# different weights and p != 1/q, so swapping p and q or dropping a weight changes the answer.
+
+import re  # noqa: E402
+
+import torch  # noqa: E402
+
+
+def _right_a():
+    return _adjacency()
+
+
+def _right_weights():
+    return np.array([2.0 / P, 1.0, 3.0 / Q, 0.5 / Q])
+
+
+class _Unconvertible:
+    """A value whose conversion to a number or an array fails, as a broken object would."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("cannot convert")
+
+    def __float__(self):
+        raise RuntimeError("cannot convert")
+
+
+def _auc_of(link, **kw):
+    split, train_emb, full_emb = link
+    return roc_auc_score(*_scores(train_emb, split.test_edges, split.test_non_edges, **kw))
+
+
+def _evaluate(key, answers, link):
+    split, train_emb, full_emb = link
+    context = {"q1": {"toy_graph": TOY},
+               "q2": {"walk_graph": WALK, "prev": "a", "cur": "b", "p": P, "q": Q, "neighbours": NEIGHBOURS},
+               "q3": {"emb": EMB, "pairs": PAIRS},
+               "q4": {"train_emb": train_emb, "full_emb": full_emb, "split": split}}[key]
+    return {"q1": q1, "q2": q2, "q3": q3, "q4": q4}[key].evaluate({**context, **answers})
+
+
+WRONG = [
+    pytest.param("q1", lambda l: {"A": np.triu(_right_a()), "degrees": _right_a().sum(axis=1)}, "not symmetric",
+                 id="q1-one-way"),
+    pytest.param("q1", lambda l: {"A": _adjacency(sorted(TOY.nodes)), "degrees": _right_a().sum(axis=1)},
+                 "sorted order", id="q1-sorted-rows"),
+    pytest.param("q1", lambda l: {"A": _right_a(), "degrees": dict(TOY.degree())}, "order of list(toy_graph.nodes)",
+                 id="q1-degree-dict"),
+    pytest.param("q1", lambda l: {"A": _right_a(), "degrees": TOY.degree}, "array of the degrees alone",
+                 id="q1-degree-view"),
+    pytest.param("q1", lambda l: {"A": _right_a(), "degrees": list(TOY.degree)}, "array of the degrees alone",
+                 id="q1-degree-pairs"),
+    pytest.param("q1", lambda l: {"A": _right_a(), "degrees": np.array([d for _, d in sorted(TOY.degree())])},
+                 "sorted order", id="q1-degrees-sorted"),
+    pytest.param("q1", lambda l: {"A": _right_a(), "degrees": _right_a().sum(axis=1) / 2}, "two ends",
+                 id="q1-half-degrees"),
+    pytest.param("q1", lambda l: {"A": _right_a(), "degrees": _right_a().sum()}, "shape", id="q1-total"),
+    pytest.param("q1", lambda l: {"A": _Unconvertible(), "degrees": [1, 2]}, "`A`", id="q1-broken-object"),
+    pytest.param("q2", lambda l: {"weights": dict(zip(NEIGHBOURS, _right_weights()))}, "order of `neighbours`",
+                 id="q2-dict"),
+    pytest.param("q2", lambda l: {"weights": _right_weights() / _right_weights().sum()}, "probabilities",
+                 id="q2-normalised"),
+    pytest.param("q2", lambda l: {"weights": [2.0 / Q, 1.0, 3.0 / P, 0.5 / P]}, "swapped", id="q2-p-q-swapped"),
+    pytest.param("q2", lambda l: {"weights": [1.0 / P, 1.0, 1.0 / Q, 1.0 / Q]}, "edge weights", id="q2-unweighted"),
+    pytest.param("q2", lambda l: {"weights": _right_weights()[::-1]}, "entries of `weights` are off",
+                 id="q2-reversed"),
+    pytest.param("q3", lambda l: {"hadamard": (EMB[PAIRS[:, 0]] * EMB[PAIRS[:, 1]]).T}, "shape", id="q3-transposed"),
+    pytest.param("q3", lambda l: {"hadamard": (EMB[PAIRS[:, 0]] * EMB[PAIRS[:, 1]]).sum(axis=1)}, "dot product",
+                 id="q3-summed"),
+    pytest.param("q3", lambda l: {"hadamard": EMB[PAIRS[:, 0]] - EMB[PAIRS[:, 1]]}, "difference", id="q3-diff"),
+    pytest.param("q3", lambda l: {"hadamard": EMB[PAIRS].mean(axis=1)}, "average", id="q3-average"),
+    pytest.param("q4", lambda l: {"auc": 1 - _auc_of(l)}, "swapped", id="q4-labels-swapped"),
+    pytest.param("q4", lambda l: {"auc": _auc_of(l, cosine=True)}, "cosine", id="q4-cosine"),
+    pytest.param("q4", lambda l: {"auc": roc_auc_score(*_scores(l[2], l[0].test_edges, l[0].test_non_edges))},
+                 "leakage", id="q4-full-graph"),
+    pytest.param("q4", lambda l: {"auc": roc_auc_score(*_scores(l[1], l[0].train_edges, l[0].train_non_edges))},
+                 "training pairs", id="q4-train-pairs"),
+    pytest.param("q4", lambda l: {"auc": roc_auc_score}, "not called", id="q4-uncalled"),
+    pytest.param("q4", lambda l: {"auc": (np.zeros(3), np.ones(3), np.arange(3))}, "roc_curve", id="q4-roc-curve"),
+    pytest.param("q4", lambda l: {"auc": round(_auc_of(l), 2) + 0.02}, "not the ROC-AUC", id="q4-other"),
+]
+
+
+@pytest.mark.parametrize("key, make, words", WRONG)
+def test_wrong_answers_are_told_what_is_wrong(link, key, make, words):
+    answers = make(link)
+    result = _evaluate(key, answers, link)
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+    if key == "q2":  # no right weight is shown
+        shown = {float(x) for x in re.findall(r"\d+(?:\.\d+)?", result.message.split(":", 1)[1])}
+        assert not shown & {12.0, 2.0}, result.message
+    if key == "q4":
+        assert f"{_auc_of(link):.3f}" not in result.message and f"{_auc_of(link):.2f}" not in result.message
+
+
+RIGHT_FORMS = [
+    pytest.param("q1", lambda l: {"A": _right_a().astype(int).tolist(), "degrees": list(dict(TOY.degree()).values())},
+                 id="q1-lists"),
+    pytest.param("q1", lambda l: {"A": torch.tensor(_right_a()), "degrees": torch.tensor(_right_a().sum(axis=1))},
+                 id="q1-tensors"),
+    pytest.param("q1", lambda l: {"A": _right_a().astype(bool), "degrees": tuple(_right_a().sum(axis=0).astype(int))},
+                 id="q1-bool-matrix-and-column-sums"),
+    pytest.param("q1", lambda l: {"A": nx.to_numpy_array(TOY, nodelist=list(TOY)).astype(np.float32),
+                                  "degrees": np.array([TOY.degree(v) for v in TOY], dtype=np.int64)},
+                 id="q1-float32-int64"),
+    pytest.param("q2", lambda l: {"weights": _right_weights().tolist()}, id="q2-list"),
+    pytest.param("q2", lambda l: {"weights": tuple(_right_weights())}, id="q2-tuple"),
+    pytest.param("q2", lambda l: {"weights": torch.tensor(_right_weights())}, id="q2-tensor"),
+    pytest.param("q2", lambda l: {"weights": _right_weights().astype(np.float32)}, id="q2-float32"),
+    pytest.param("q3", lambda l: {"hadamard": (EMB[PAIRS[:, 1]] * EMB[PAIRS[:, 0]]).tolist()}, id="q3-list-b-times-a"),
+    pytest.param("q3", lambda l: {"hadamard": torch.tensor(EMB)[PAIRS[:, 0]] * torch.tensor(EMB)[PAIRS[:, 1]]},
+                 id="q3-tensor"),
+    pytest.param("q3", lambda l: {"hadamard": np.prod(EMB[PAIRS], axis=1).astype(np.float32)}, id="q3-prod-float32"),
+    pytest.param("q4", lambda l: {"auc": np.float32(_auc_of(l))}, id="q4-float32"),
+    pytest.param("q4", lambda l: {"auc": torch.tensor(_auc_of(l))}, id="q4-0d-tensor"),
+    pytest.param("q4", lambda l: {"auc": np.array([_auc_of(l)])}, id="q4-one-element-array"),
+    pytest.param("q4", lambda l: {"auc": round(_auc_of(l), 3)}, id="q4-as-printed"),
+]
+
+
+@pytest.mark.parametrize("key, make", RIGHT_FORMS)
+def test_right_answers_in_other_forms_are_accepted(link, key, make):
+    result = _evaluate(key, make(link), link)
+    assert result.outcome == "correct", result.message

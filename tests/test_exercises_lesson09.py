@@ -114,3 +114,112 @@ def test_q4_right_answer_blank_and_mistakes():
     assert "should hold 8 words" in _q4(right[:5]).message
     assert "not among the `terms`" in _q4(right[:7] + ["zebra"]).message
     assert "are not among the 8 words" in _q4(top_terms(WEIGHTS, TERMS, SECTIONS, n=8)[1]).message
+
+
+# ---------------------------------------------------------------- audit tables
+# WRONG: (question, answers, words the message must hold): "incorrect", the variable named,
+# the mistake said, the answer never shown. RIGHT_FORMS: right answers in other forms.
+# The data tell mistakes apart: 10 digit classes whose cluster numbers differ from the
+# labels (so accuracy against labels is not the ARI); Ward's clusters, whose NMI differs
+# under every normalisation; sections whose mean TF-IDF weights are not in term order.
+
+import torch  # noqa: E402
+
+FOUND = KMeans(10, n_init=4, random_state=0).fit_predict(X)
+ARI = adjusted_rand_score(LABELS, FOUND)
+NMI = normalized_mutual_info_score(LABELS, CLUSTERS)
+RIGHT_WORDS = top_terms(WEIGHTS, TERMS, SECTIONS, n=8)[0]
+
+
+def _evaluate(key, answers, silhouettes=None):
+    context = {"q1": {"X": X, "labels": LABELS}, "q2": {"X": X}, "q3": {"labels": LABELS, "clusters": CLUSTERS},
+               "q4": {"article_words": WEIGHTS, "terms": TERMS, "section_labels": SECTIONS, "section": 0}}[key]
+    return {"q1": q1, "q2": q2, "q3": q3, "q4": q4}[key].evaluate({**context, **answers})
+
+
+class _Unconvertible:
+    """A value whose conversion to a number or an array fails, as a broken object would."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("cannot convert")
+
+    def __float__(self):
+        raise RuntimeError("cannot convert")
+
+
+def _best(s):
+    return max(s, key=s.get)
+
+
+WRONG = [
+    pytest.param("q1", lambda s: {"kmeans_labels": FOUND, "ari": rand_score(LABELS, FOUND)}, "plain Rand index",
+                 id="q1-rand-index"),
+    pytest.param("q1", lambda s: {"kmeans_labels": FOUND, "ari": np.mean(FOUND == LABELS)}, "cluster 3 need not",
+                 id="q1-accuracy"),
+    pytest.param("q1", lambda s: {"kmeans_labels": KMeans(10, n_init=4, random_state=0).fit(X).transform(X).min(axis=1),
+                                  "ari": ARI}, "decimals", id="q1-distances"),
+    pytest.param("q1", lambda s: {"kmeans_labels": KMeans(10, n_init=4, random_state=0).fit(X), "ari": ARI},
+                 "`kmeans_labels`", id="q1-the-model"),
+    pytest.param("q1", lambda s: {"kmeans_labels": FOUND, "ari": _Unconvertible()}, "`ari`", id="q1-broken-object"),
+    pytest.param("q2", lambda s: {"silhouettes": list(s.values()), "best_k": _best(s)}, "dict", id="q2-list"),
+    pytest.param("q2", lambda s: {"silhouettes": {f"k={k}": v for k, v in s.items()}, "best_k": _best(s)},
+                 "as its keys", id="q2-string-keys"),
+    pytest.param("q2", lambda s: {"silhouettes": s, "best_k": min(s, key=s.get)}, "*lowest*", id="q2-lowest"),
+    pytest.param("q2", lambda s: {"silhouettes": s, "best_k": max(s.values())}, "`best_k`", id="q2-the-score"),
+    pytest.param("q2", lambda s: {"silhouettes": {k: v for k, v in s.items() if k < 10}, "best_k": 2},
+                 "misses k=10", id="q2-range-2-10"),
+    pytest.param("q3", lambda s: {"nmi": mutual_info_score(LABELS, CLUSTERS)}, "mutual information itself",
+                 id="q3-mi"),
+    pytest.param("q3", lambda s: {"nmi": normalized_mutual_info_score(LABELS, CLUSTERS, average_method="max")},
+                 "larger one", id="q3-max"),
+    pytest.param("q3", lambda s: {"nmi": 2 * normalized_mutual_info_score(LABELS, CLUSTERS)}, "`nmi`", id="q3-double"),
+    pytest.param("q4", lambda s: {"top_words": set(RIGHT_WORDS)}, "no order", id="q4-set"),
+    pytest.param("q4", lambda s: {"top_words": list(RIGHT_WORDS)[::-1]}, "wrong order", id="q4-reversed"),
+    pytest.param("q4", lambda s: {"top_words": np.array(RIGHT_WORDS)[np.argsort(RIGHT_WORDS)]}, "wrong order",
+                 id="q4-alphabetical-array"),
+    pytest.param("q4", lambda s: {"top_words": [TERMS[i] for i in np.argpartition(
+        -np.asarray(WEIGHTS[SECTIONS == 0].mean(axis=0)).ravel(), 7)[:8]]}, "order", id="q4-argpartition"),
+    pytest.param("q4", lambda s: {"top_words": list(range(8))}, "strings", id="q4-indices"),
+]
+
+
+@pytest.mark.parametrize("key, make, words", WRONG)
+def test_wrong_answers_are_told_what_is_wrong(right_silhouettes, key, make, words):
+    answers = make(right_silhouettes)
+    result = _evaluate(key, answers)
+    assert result.outcome == "incorrect", result.message
+    assert any(f"`{name}" in result.message for name in answers), result.message
+    assert words in result.message, result.message
+    for right in (ARI, NMI):  # no right value is shown
+        assert f"{right:.3f}" not in result.message, result.message
+    if key == "q4":
+        assert not any(repr(w) in result.message for w in RIGHT_WORDS), result.message
+
+
+RIGHT_FORMS = [
+    pytest.param("q1", lambda s: {"kmeans_labels": FOUND.tolist(), "ari": np.float32(ARI)}, id="q1-list-float32"),
+    pytest.param("q1", lambda s: {"kmeans_labels": torch.tensor(FOUND), "ari": torch.tensor(ARI)}, id="q1-tensors"),
+    pytest.param("q1", lambda s: {"kmeans_labels": FOUND.astype(float), "ari": round(ARI, 3)},
+                 id="q1-float-labels-as-printed"),
+    pytest.param("q1", lambda s: {"kmeans_labels": FOUND, "ari": adjusted_rand_score(FOUND, LABELS)},
+                 id="q1-arguments-swapped"),
+    pytest.param("q2", lambda s: {"silhouettes": {np.int64(k): np.float32(v) for k, v in s.items()},
+                                  "best_k": np.int64(_best(s))}, id="q2-numpy-types"),
+    pytest.param("q2", lambda s: {"silhouettes": {k: round(v, 3) for k, v in s.items()}, "best_k": float(_best(s))},
+                 id="q2-as-printed"),
+    pytest.param("q2", lambda s: {"silhouettes": {k: torch.tensor(v) for k, v in s.items()}, "best_k": _best(s)},
+                 id="q2-tensors"),
+    pytest.param("q3", lambda s: {"nmi": np.float32(NMI)}, id="q3-float32"),
+    pytest.param("q3", lambda s: {"nmi": round(NMI, 3)}, id="q3-as-printed"),
+    pytest.param("q3", lambda s: {"nmi": torch.tensor(NMI)}, id="q3-0d-tensor"),
+    pytest.param("q4", lambda s: {"top_words": tuple(RIGHT_WORDS)}, id="q4-tuple"),
+    pytest.param("q4", lambda s: {"top_words": np.array(RIGHT_WORDS)}, id="q4-array-of-terms"),
+    pytest.param("q4", lambda s: {"top_words": TERMS[np.argsort(-np.asarray(WEIGHTS[SECTIONS == 0].mean(axis=0)).ravel(),
+                                                                kind="stable")[:8]]}, id="q4-terms-indexed"),
+]
+
+
+@pytest.mark.parametrize("key, make", RIGHT_FORMS)
+def test_right_answers_in_other_forms_are_accepted(right_silhouettes, key, make):
+    result = _evaluate(key, make(right_silhouettes))
+    assert result.outcome == "correct", result.message

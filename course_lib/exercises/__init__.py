@@ -58,6 +58,7 @@ __all__ = [
     "expect_cases",
     "short_repr",
     "as_numpy",
+    "close_or_printed",
 ]
 
 
@@ -701,6 +702,21 @@ def expect_close(
         raise Incorrect(
             f"`{name}` has the right shape, but {int(wrong.sum())} of its {wrong.size} values are off. {why}".strip()
         )
+
+
+def close_or_printed(value: float, expected: float, atol: float = 1e-6, decimals: Sequence[int] = (3, 4, 5)) -> bool:
+    """True when ``value`` is ``expected``, or ``expected`` rounded as a notebook prints it.
+
+    A learner who copies a printed 0.811 has the right answer; 0.81 (two decimals) is
+    too coarse to tell it from a neighbouring mistake, so the default asks for 3 or more.
+
+    Examples
+    --------
+    >>> close_or_printed(0.8113701, 0.81137), close_or_printed(0.811, 0.81137), close_or_printed(0.81, 0.81137)
+    (True, True, False)
+    """
+    return bool(np.isclose(value, expected, rtol=0, atol=atol)
+                or any(abs(value - round(float(expected), d)) < 1e-9 for d in decimals))
 
 
 def _is_array_like(value: Any) -> bool:

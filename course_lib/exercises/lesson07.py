@@ -11,7 +11,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from course_lib.exercises import Exercise, Incorrect, expect_array, expect_in_range
+from collections.abc import Mapping
+
+from course_lib.exercises import Exercise, Incorrect, close_or_printed, expect_array, expect_in_range
 
 LESSON = "07"
 
@@ -45,10 +47,19 @@ def _check_adjacency(A, degrees, toy_graph):
         wrong = int((A != expected).sum())
         raise Incorrect(f"{wrong} of the {A.size} entries of `A` are wrong: A[i, j] is 1 exactly when "
                         "nodes[i] and nodes[j] are joined by an edge.")
+    if isinstance(degrees, (Mapping, nx.classes.reportviews.DegreeView)) or (
+            isinstance(degrees, (list, tuple)) and all(isinstance(d, tuple) and len(d) == 2 for d in degrees)):
+        # dict(toy_graph.degree()), toy_graph.degree itself, or list(toy_graph.degree): (node, degree) pairs
+        raise Incorrect("`degrees` pairs each node with its degree; make it an array of the degrees alone, in "
+                        "the order of list(toy_graph.nodes), the order of the rows of `A`.")
     degrees = expect_array("degrees", degrees, shape=(n,),
                            why="One number per node: the number of its neighbours.")
     right = expected.sum(axis=1)
     if not _close(degrees, right):
+        by_name = [right[nodes.index(v)] for v in sorted(nodes, key=str)]
+        if _close(degrees, by_name):
+            raise Incorrect("`degrees` follows the sorted order of the nodes; use the order of "
+                            "list(toy_graph.nodes), the order of the rows of `A`.")
         if _close(degrees, np.full(n, expected.sum())):
             raise Incorrect("`degrees` repeats the total of A; sum each row separately (axis=1).")
         if _close(degrees, right / 2):
@@ -79,6 +90,9 @@ def _step_weights(graph, prev, cur, neighbours, back, near, far):
 
 def _check_weights(weights, walk_graph, prev, cur, p, q, neighbours):
     neighbours = list(neighbours)
+    if isinstance(weights, Mapping):
+        raise Incorrect("`weights` maps each neighbour to its weight; make it an array in the order of "
+                        "`neighbours`, one weight per entry.")
     weights = expect_array("weights", weights, shape=(len(neighbours),),
                            why="One weight per entry of `neighbours`, in that order.")
     if np.any(weights < 0):
@@ -175,9 +189,12 @@ def _dot_auc(emb, split, cosine=False, which="test"):
 
 
 def _check_auc(auc, train_emb, full_emb, split):
+    if isinstance(auc, tuple) and len(auc) == 3:
+        raise Incorrect("`auc` holds three things, as roc_curve returns (false positive rates, true positive "
+                        "rates, thresholds); the area under that curve is one number: roc_auc_score.")
     value = expect_in_range("auc", auc, 0.0, 1.0, why="A ROC-AUC is a probability.")
     right = _dot_auc(train_emb, split)
-    if np.isclose(value, right, atol=1e-6):
+    if close_or_printed(value, right):
         return None
     if np.isclose(value, 1 - right, atol=1e-6):
         raise Incorrect("`auc` is below one half, as if the labels were swapped: test edges are the "

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import Exercise, Incorrect, expect_array, expect_in_range, expect_number, expect_type
+from course_lib.exercises import (
+    Exercise,
+    Incorrect,
+    as_numpy,
+    close_or_printed,
+    expect_array,
+    expect_in_range,
+    expect_number,
+    expect_type,
+)
 
 LESSON = "08"
 K = 10  # neighbours of the trustworthiness questions
@@ -21,11 +30,18 @@ def _check_explained(explained, X):
     s = np.linalg.svd(x - x.mean(axis=0), compute_uv=False)
     ratio = s**2 / np.sum(s**2)
     expected = ratio[:2].sum()
-    if isinstance(explained, (list, tuple, np.ndarray)) and np.size(explained) == 2:
+    if isinstance(explained, (list, tuple, np.ndarray)) or hasattr(explained, "detach"):
+        try:
+            two = np.size(as_numpy(explained)) == 2
+        except Exception:
+            two = False
+    else:
+        two = False
+    if two:
         raise Incorrect("`explained` holds two numbers, one per axis; add them up: the fraction of the "
                         "variance the whole 2-D map keeps.")
     value = expect_number("explained", explained)
-    if np.isclose(value, 100 * expected, rtol=1e-4):
+    if np.isclose(value, 100 * expected, rtol=1e-4) or abs(value - 100 * expected) < 0.051:  # also as printed
         raise Incorrect("`explained` looks like a percentage; give a fraction between 0 and 1.")
     variances = s**2 / (len(x) - 1)
     if np.isclose(value, variances[:2].sum(), rtol=1e-4) or value > 1:
@@ -34,7 +50,7 @@ def _check_explained(explained, X):
     expect_in_range("explained", value, 0, 1, why="It is a fraction of the total variance.")
     if np.isclose(value, ratio[0], rtol=1e-4):
         raise Incorrect("`explained` counts only the first axis; the map has two.")
-    if not np.isclose(value, expected, rtol=1e-4):
+    if not (np.isclose(value, expected, rtol=1e-4) or close_or_printed(value, expected)):
         raise Incorrect(f"`explained` is {value:.4g}, which is not the share of the variance of the first two "
                         "principal axes of `X`. Fit PCA on `X` itself (all its rows).")
 
@@ -50,7 +66,7 @@ def _trust(X, points, k=K) -> float:
 
 def _check_trust(trust, X, given_map):
     value = expect_in_range("trust", trust, 0, 1, why="Trustworthiness lies between 0 and 1.")
-    if np.isclose(value, _trust(X, given_map), atol=1e-6):
+    if close_or_printed(value, _trust(X, given_map)):
         return None
     if np.isclose(value, _trust(X, given_map, k=5), atol=1e-6):
         raise Incorrect(f"`trust` uses 5 neighbours (the default); the question asks for n_neighbors={K}.")
@@ -65,17 +81,23 @@ def _check_trust(trust, X, given_map):
 
 
 def _check_better(trust_a, trust_b, better, X, map_a, map_b):
-    for name, value, points in [("trust_a", trust_a, map_a), ("trust_b", trust_b, map_b)]:
-        number = expect_in_range(name, value, 0, 1, why="Trustworthiness lies between 0 and 1.")
-        if not np.isclose(number, _trust(X, points), atol=1e-6):
-            letter = name[-1]
-            raise Incorrect(f"`{name}` is {number:.4g}, which is not the trustworthiness of `map_{letter}` for "
-                            f"`X` with n_neighbors={K}.")
-    expect_type("better", better, str, why='Answer "a" or "b".')
-    answer = better.strip().lower().removeprefix("map_")
+    numbers = {name: expect_in_range(name, value, 0, 1, why="Trustworthiness lies between 0 and 1.")
+               for name, value in (("trust_a", trust_a), ("trust_b", trust_b))}
+    right = {"trust_a": _trust(X, map_a), "trust_b": _trust(X, map_b)}
+    if (close_or_printed(numbers["trust_a"], right["trust_b"]) and close_or_printed(numbers["trust_b"], right["trust_a"])
+            and not close_or_printed(numbers["trust_a"], right["trust_a"])):
+        raise Incorrect("`trust_a` and `trust_b` are swapped: `trust_a` is the trustworthiness of `map_a`.")
+    for name in ("trust_a", "trust_b"):
+        if not close_or_printed(numbers[name], right[name]):
+            # the learner's value is not repeated: it may be the right value of the other map
+            raise Incorrect(f"`{name}` is not the trustworthiness of `map_{name[-1]}` for `X` with "
+                            f"n_neighbors={K}.")
+    expect_type("better", better, str, why='Answer "a" or "b" (a string), not the map itself.')
+    answer = better.strip().strip("'\"").lower().removeprefix("map_").removeprefix("map ")
     if answer not in ("a", "b"):
         raise Incorrect(f'`better` should be "a" or "b", but it is {better!r}.')
-    chosen, other = (trust_a, trust_b) if answer == "a" else (trust_b, trust_a)
+    chosen, other = ((numbers["trust_a"], numbers["trust_b"]) if answer == "a"
+                     else (numbers["trust_b"], numbers["trust_a"]))
     if chosen < other:
         raise Incorrect("`better` names the map with the lower trustworthiness: more intruders among its "
                         "neighbours. Compare your two numbers again.")
@@ -111,9 +133,15 @@ def _check_coords(coords, X):
     if _same_up_to_sign(array, x @ Vt[:2].T):
         raise Incorrect("`coords` projects the raw `X` on the right axes: project the *centred* data, so the "
                         "map sits around the origin.")
+    if _same_up_to_sign(array[:, ::-1], expected):
+        raise Incorrect("`coords` has its two columns in the wrong order: the first column is the widest axis "
+                        "(the largest singular value), the second the next.")
     if _same_up_to_sign(_unit_columns(array), U[:, :2]):
-        raise Incorrect("`coords` points along the right axes but each column has length 1: multiply the "
-                        "columns of U by the singular values S (or project the centred data on Vt's rows).")
+        if np.allclose(np.linalg.norm(array, axis=0), 1.0, atol=1e-6):
+            raise Incorrect("`coords` points along the right axes but each column has length 1: multiply the "
+                            "columns of U by the singular values S (or project the centred data on Vt's rows).")
+        raise Incorrect("`coords` points along the right axes but each column is rescaled (as whitening does): "
+                        "keep the centred data's own coordinates, centred @ Vt[:2].T.")
     if _same_up_to_sign(array, centred @ Vt[:, :2]):
         raise Incorrect("`coords` uses the first two *columns* of Vt; the principal axes are its first two "
                         "rows (Vt[:2], transposed for the product).")

@@ -5,7 +5,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from course_lib.exercises import Exercise, Incorrect, expect_array, expect_in_range, expect_number, expect_type
+from course_lib.exercises import (
+    Exercise,
+    Incorrect,
+    close_or_printed,
+    expect_array,
+    expect_in_range,
+    expect_number,
+    expect_type,
+)
 
 LESSON = "09"
 N_CLUSTERS = 10
@@ -20,15 +28,20 @@ def _check_kmeans(kmeans_labels, ari, X, labels):
     from sklearn.metrics import adjusted_rand_score, rand_score
 
     truth = np.asarray(labels)
-    found = expect_array("kmeans_labels", kmeans_labels, shape=(len(truth),), kind="iu",
+    found = expect_array("kmeans_labels", kmeans_labels, shape=(len(truth),), kind="iuf",
                          why="One cluster number per row of `X` (the model's labels_, or fit_predict).")
+    if found.dtype.kind == "f":
+        if not np.all(found == np.round(found)):
+            raise Incorrect("`kmeans_labels` should hold whole cluster numbers (0, 1, 2...), but some of its "
+                            "values have decimals: are they distances or scores rather than clusters?")
+        found = found.astype(int)
     n_found = len(np.unique(found))
     if n_found != N_CLUSTERS:
         raise Incorrect(f"`kmeans_labels` holds {n_found} distinct clusters; ask k-means for {N_CLUSTERS}, "
                         "one per digit class (n_clusters).")
     value = expect_number("ari", ari)
     expected = adjusted_rand_score(truth, found)
-    if not np.isclose(value, expected, atol=1e-6):
+    if not close_or_printed(value, expected):
         if np.isclose(value, rand_score(truth, found), atol=1e-6):
             raise Incorrect("`ari` is the plain Rand index, which is high even for random clusters; use the "
                             "*adjusted* one (adjusted_rand_score), 0 for chance.")
@@ -53,7 +66,11 @@ def _reference_silhouettes(X) -> dict[int, float]:
 
 def _check_silhouettes(silhouettes, best_k, X):
     expect_type("silhouettes", silhouettes, Mapping, why="Make a dict {k: silhouette}.")
-    keys = sorted(int(k) for k in silhouettes)
+    try:
+        keys = sorted(int(k) for k in silhouettes)
+    except (TypeError, ValueError):
+        raise Incorrect("`silhouettes` should have the numbers k as its keys (2, 3, ... 10), "
+                        "as in silhouettes[k] = score.") from None
     if keys != KS:
         missing = sorted(set(KS) - set(keys))
         extra = sorted(set(keys) - set(KS))
@@ -62,7 +79,7 @@ def _check_silhouettes(silhouettes, best_k, X):
     for k, value in silhouettes.items():
         expect_in_range(f"silhouettes[{k}]", value, -1, 1,
                         why="A silhouette lies between -1 and 1; is it the inertia instead?")
-    mine = {int(k): float(v) for k, v in silhouettes.items()}
+    mine = {int(k): expect_number(f"silhouettes[{k}]", v) for k, v in silhouettes.items()}
     if len({round(v, 9) for v in mine.values()}) == 1:
         raise Incorrect("`silhouettes` has the same value for every k: score each k's own k-means labels, "
                         "not the known `labels`.")
@@ -96,7 +113,7 @@ def _check_nmi(nmi, labels, clusters):
 
     value = expect_number("nmi", nmi)
     expected = normalized_mutual_info_score(labels, clusters)
-    if np.isclose(value, expected, atol=1e-6):
+    if close_or_printed(value, expected):
         return None
     joint = contingency_matrix(labels, clusters) / len(labels)
     p_y, p_c = joint.sum(axis=1), joint.sum(axis=0)
@@ -127,6 +144,11 @@ def _mean_weights(article_words, rows) -> np.ndarray:
 def _check_top_words(top_words, article_words, terms, section_labels, section):
     from course_lib.use.clustering import top_terms
 
+    if isinstance(top_words, (set, frozenset)):
+        raise Incorrect(f"`top_words` is a set, which has no order; make a list of {N_WORDS} words, strongest "
+                        "first (the order is part of the answer).")
+    if isinstance(top_words, np.ndarray) and top_words.ndim == 1:  # terms[order[:8]] is an array of strings
+        top_words = top_words.tolist()
     expect_type("top_words", top_words, (list, tuple), why=f"Make a list of {N_WORDS} words, strongest first.")
     if not all(isinstance(w, str) for w in top_words):
         raise Incorrect("`top_words` should hold words (strings): terms[i] is the word of column i.")

@@ -48,3 +48,19 @@ def images():
 def labels():
     """A label for each of :func:`images`."""
     return np.array([0, 1] * 6)
+
+
+class _Unconvertible:
+    """A learner's value whose conversion to a number or an array raises, as a broken object would."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("cannot convert")
+
+    def __float__(self):
+        raise RuntimeError("cannot convert")
+
+
+@pytest.fixture
+def unconvertible():
+    """A value that makes any check's conversion raise: the check must say "incorrect", not crash."""
+    return _Unconvertible()

@@ -413,7 +413,8 @@ def annotate_points(ax, points: Any, texts: Sequence[str], fontsize: float = 8.0
 
     Each label tries offsets nearest first (right, above, left, below, diagonals, then
     farther rings) and takes the first spot where its box overlaps no label placed before
-    it and no marker; a label moved far from its point gets a thin leader line. When no
+    it, no marker, and stays inside the axes; a label moved far from its point gets a thin
+    leader line. When no
     spot is free, the one with the least overlap is used. Labels are placed in the
     order of the data.
 
@@ -460,6 +461,8 @@ def annotate_points(ax, points: Any, texts: Sequence[str], fontsize: float = 8.0
     centres = ax.transData.transform(coords) if len(coords) else np.zeros((0, 2))
     radius = max(2.0, np.sqrt(marker_size) / 2) * to_pixels  # half a marker's width, in pixels
     markers = np.c_[centres - radius, centres + radius]  # x0, y0, x1, y1
+    frame = ax.get_window_extent(renderer)
+    inside = np.array([frame.x0, frame.y0, frame.x1, frame.y1])
     placed: list[np.ndarray] = []
     labels = []
     for i, ((x, y), text) in enumerate(zip(coords, texts)):
@@ -473,7 +476,8 @@ def annotate_points(ax, points: Any, texts: Sequence[str], fontsize: float = 8.0
                 box = label.get_window_extent(renderer)
                 extent = np.array([box.x0, box.y0, box.x1, box.y1])
                 others = np.vstack([np.delete(markers, i, axis=0), *placed]) if placed else np.delete(markers, i, axis=0)
-                overlap = _overlap_area(extent, others)
+                # what covers another label or a marker, plus what sticks out of the axes
+                overlap = _overlap_area(extent, others) + _area(extent) - _overlap_area(extent, inside[None, :])
                 if best is None or overlap < best[0]:
                     if best is not None:
                         best[1].remove()
@@ -494,6 +498,10 @@ def annotate_points(ax, points: Any, texts: Sequence[str], fontsize: float = 8.0
         placed.append(extent[None, :] + [[-1, -1, 1, 1]])  # a pixel of air around each label
         labels.append(label)
     return labels
+
+
+def _area(box: np.ndarray) -> float:
+    return float((box[2] - box[0]) * (box[3] - box[1]))
 
 
 def _overlap_area(box: np.ndarray, others: np.ndarray) -> float:

@@ -52,6 +52,7 @@ __all__ = [
     "expect_callable",
     "expect_close",
     "expect_equal",
+    "matches_printed",
     "expect_in_range",
     "expect_number",
     "expect_type",
@@ -701,6 +702,26 @@ def expect_close(
         raise Incorrect(
             f"`{name}` has the right shape, but {int(wrong.sum())} of its {wrong.size} values are off. {why}".strip()
         )
+
+
+def matches_printed(value: float, expected: float, atol: float = 1e-6, decimals: Iterable[int] = (3, 4)) -> bool:
+    """Whether ``value`` is ``expected`` itself, or ``expected`` rounded as a notebook prints it.
+
+    A learner who copies a printed score (0.686 for 0.68650...) has the right answer at the
+    precision shown; rounding to 3 or 4 decimals is accepted, and nothing coarser, so that a
+    nearby wrong number is not.
+
+    Examples
+    --------
+    >>> matches_printed(0.686, 0.6865), matches_printed(np.float32(0.6865), 0.6865)
+    (True, True)
+    >>> matches_printed(0.69, 0.6865), matches_printed(0.6875, 0.6865)
+    (False, False)
+    """
+    value, expected = float(value), float(expected)
+    if abs(value - expected) <= atol:
+        return True
+    return any(abs(value - round(expected, d)) <= 1e-9 for d in decimals)
 
 
 def _is_array_like(value: Any) -> bool:

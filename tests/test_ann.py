@@ -247,6 +247,17 @@ def test_plot_recall_qps_is_log_scale_with_one_line_per_index():
     ivf_line = ax.get_lines()[1]
     np.testing.assert_allclose(ivf_line.get_xdata(), [0.55, 0.95])
     assert [t.get_text() for t in ax.texts] == ["1", "8"]
+    # each label in its line's colour, on its own side of the line (here the only swept line: above, left)
+    assert all(t.get_color() == ivf_line.get_color() and t.get_horizontalalignment() == "right" for t in ax.texts)
+    plt.close("all")
+
+
+def test_plot_recall_qps_labels_of_two_swept_lines_sit_on_opposite_sides():
+    two = RESULTS + [BenchmarkResult("HNSW2", {"efSearch": e}, k=10, recall=r, qps=30000.0, build_s=0.2, memory_bytes=None)
+                     for e, r in [(16, 0.55), (32, 0.95)]]
+    ax = plot_recall_qps(two)
+    sides = [(t.get_horizontalalignment(), t.get_verticalalignment()) for t in ax.texts]
+    assert len(sides) == 4 and sides[0] == sides[1] and sides[2] == sides[3] and sides[0] != sides[2]
     plt.close("all")
 
 
@@ -255,6 +266,8 @@ def test_plot_costs_one_bar_per_index():
     assert [p.get_width() for p in ax_build.patches] == [0.01, 0.1, 1.0]
     assert [p.get_width() for p in ax_memory.patches] == [8.0, 9.0, 0.0]
     assert ax_build.get_title().startswith("Build time") and ax_memory.get_xlabel() == "MB"
+    assert [t.get_text() for t in ax_build.get_yticklabels()] == ["Flat", "IVF", "HNSW"]
+    assert not any(tick.label1.get_visible() for tick in ax_memory.yaxis.get_major_ticks())  # same rows: not repeated
     with pytest.raises(ValueError, match="non-empty list"):
         plot_costs(["not a result"])
     plt.close("all")

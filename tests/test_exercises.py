@@ -21,6 +21,7 @@ from course_lib.exercises import (
     expect_in_range,
     expect_number,
     is_blank,
+    matches_printed,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # maintainer tools: scripts, not installed
@@ -703,3 +704,12 @@ def test_any_exception_in_a_check_is_reported_as_incorrect(error):
     result = Exercise("q1", "t", ["answer"], check, hints=["h"]).evaluate({"answer": 1})
     assert result.outcome == "incorrect"
     assert type(error).__name__ in result.message
+
+
+def test_matches_printed_accepts_the_value_or_its_printed_rounding_only():
+    true = 0.68650123
+    for value in (true, np.float32(true), 0.687, 0.6865, np.float64(0.687)):
+        assert matches_printed(value, true), value
+    for value in (0.69, 0.686, 0.6875, 1 - true, 68.65):  # coarser, rounded the wrong way, or wrong
+        assert not matches_printed(value, true), value
+    assert matches_printed(0.5000004, 0.5) and not matches_printed(0.50001, 0.5, decimals=())

@@ -187,7 +187,7 @@ def test_q2_other_values(hooked):
     assert result.outcome == "incorrect" and "other values" in result.message
 
 
-# --- q3: recall@10 ---------------------------------------------------------------------------
+# --- q3: precision@10 ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -200,8 +200,8 @@ def embedded():
     return {"embed_test": embed.astype(np.float32), "test_labels": labels}
 
 
-def recall_factory(include_self=False, farthest=False, euclidean=False):
-    def recall_at_10(embeddings, labels):
+def precision_factory(include_self=False, farthest=False, euclidean=False):
+    def precision_at_10(embeddings, labels):
         if euclidean:
             d = np.linalg.norm(embeddings[:, None] - embeddings[None], axis=-1)
             score = -d
@@ -215,21 +215,21 @@ def recall_factory(include_self=False, farthest=False, euclidean=False):
         top = np.argsort(-score, axis=1)[:, :10]
         return np.mean(labels[top] == labels[:, None])
 
-    return recall_at_10
+    return precision_at_10
 
 
 def test_q3_right_answer(embedded):
-    result = outcome(q3, recall_at_10=recall_factory(), **embedded)
+    result = outcome(q3, precision_at_10=precision_factory(), **embedded)
     assert result.outcome == "correct", result.message
 
 
 def test_q3_blank_and_stub_are_not_attempted(embedded):
-    assert outcome(q3, recall_at_10=____, **embedded).outcome == "not attempted"
+    assert outcome(q3, precision_at_10=____, **embedded).outcome == "not attempted"
 
-    def recall_at_10(embeddings, labels):
+    def precision_at_10(embeddings, labels):
         return ____
 
-    result = outcome(q3, recall_at_10=recall_at_10, **embedded)
+    result = outcome(q3, precision_at_10=precision_at_10, **embedded)
     assert result.outcome == "not attempted" and "still returns ____" in result.message
 
 
@@ -239,7 +239,7 @@ def test_q3_blank_and_stub_are_not_attempted(embedded):
     ({"euclidean": True}, "ranks by Euclidean distance"),
 ])
 def test_q3_typical_mistakes(embedded, mistake, message):
-    result = outcome(q3, recall_at_10=recall_factory(**mistake), **embedded)
+    result = outcome(q3, precision_at_10=precision_factory(**mistake), **embedded)
     assert result.outcome == "incorrect" and message in result.message
 
 
@@ -250,13 +250,13 @@ def test_q3_returns_per_query_values_or_counts(embedded):
         np.fill_diagonal(score, -np.inf)
         return (labels[np.argsort(-score, axis=1)[:, :10]] == labels[:, None]).mean(axis=1)
 
-    result = outcome(q3, recall_at_10=per_query, **embedded)
+    result = outcome(q3, precision_at_10=per_query, **embedded)
     assert result.outcome == "incorrect" and "one number" in result.message
 
     def counts(embeddings, labels):
-        return 10 * recall_factory()(embeddings, labels)
+        return 10 * precision_factory()(embeddings, labels)
 
-    result = outcome(q3, recall_at_10=counts, **embedded)
+    result = outcome(q3, precision_at_10=counts, **embedded)
     assert result.outcome == "incorrect" and "outside [0, 1]" in result.message
 
 
@@ -264,24 +264,24 @@ def test_q3_errors_and_none_are_reported(embedded):
     def broken(embeddings, labels):
         raise KeyError("oops")
 
-    result = outcome(q3, recall_at_10=broken, **embedded)
+    result = outcome(q3, precision_at_10=broken, **embedded)
     assert result.outcome == "incorrect" and "raised KeyError" in result.message
 
     def forgot_return(embeddings, labels):
         np.mean(labels)
 
-    result = outcome(q3, recall_at_10=forgot_return, **embedded)
+    result = outcome(q3, precision_at_10=forgot_return, **embedded)
     assert result.outcome == "incorrect" and "returned None" in result.message
 
 
 def test_q3_message_does_not_leak_the_answer(embedded):
-    from course_lib.use.metrics import label_recall_at_k
+    from course_lib.use.metrics import label_precision_at_k
 
     def off(embeddings, labels):
-        return 0.5 * recall_factory()(embeddings, labels)
+        return 0.5 * precision_factory()(embeddings, labels)
 
-    result = outcome(q3, recall_at_10=off, **embedded)
-    expected = label_recall_at_k(embedded["embed_test"], embedded["test_labels"], k=10)
+    result = outcome(q3, precision_at_10=off, **embedded)
+    expected = label_precision_at_k(embedded["embed_test"], embedded["test_labels"], k=10)
     assert result.outcome == "incorrect" and f"{expected:.3f}" not in result.message
 
 
@@ -421,10 +421,10 @@ WRONG = [
     pytest.param("q1", lambda d, e: _q1_answers(d, pca_test=PCA(20, random_state=0).fit(
         d["train_images"].reshape(600, -1)).transform(d["test_images"].reshape(200, -1))), "n_components=50",
                  id="q1-20-components"),
-    pytest.param("q3", lambda d, e: {"recall_at_10": recall_factory(include_self=True)}, "own neighbour",
+    pytest.param("q3", lambda d, e: {"precision_at_10": precision_factory(include_self=True)}, "own neighbour",
                  id="q3-with-self"),
-    pytest.param("q3", lambda d, e: {"recall_at_10": recall_factory(euclidean=True)}, "Euclidean", id="q3-euclidean"),
-    pytest.param("q3", lambda d, e: {"recall_at_10": lambda x, y: 10 * recall_factory()(x, y)}, "outside [0, 1]",
+    pytest.param("q3", lambda d, e: {"precision_at_10": precision_factory(euclidean=True)}, "Euclidean", id="q3-euclidean"),
+    pytest.param("q3", lambda d, e: {"precision_at_10": lambda x, y: 10 * precision_factory()(x, y)}, "outside [0, 1]",
                  id="q3-count"),
     pytest.param("q4", lambda d, e: {"neighbours": set(cosine_order(e["embed_test"], 20)[:5].tolist())},
                  "no order", id="q4-set"),
@@ -452,8 +452,8 @@ RIGHT_FORMS = [
     pytest.param("q1", lambda d, e: _q1_answers(d, flat_test=torch.tensor(d["test_images"].reshape(200, -1)),
                                                 pca_test=torch.tensor(right_q1(**d)[1])), id="q1-tensors"),
     pytest.param("q1", lambda d, e: _q1_answers(d, pca_test=right_q1(**d)[1].astype(np.float32)), id="q1-float32"),
-    pytest.param("q3", lambda d, e: {"recall_at_10": lambda x, y: float(recall_factory()(x, y))}, id="q3-float"),
-    pytest.param("q3", lambda d, e: {"recall_at_10": lambda x, y: torch.tensor(recall_factory()(x, y))},
+    pytest.param("q3", lambda d, e: {"precision_at_10": lambda x, y: float(precision_factory()(x, y))}, id="q3-float"),
+    pytest.param("q3", lambda d, e: {"precision_at_10": lambda x, y: torch.tensor(precision_factory()(x, y))},
                  id="q3-0d-tensor"),
     pytest.param("q4", lambda d, e: {"neighbours": cosine_order(e["embed_test"], 20)[:5].tolist()}, id="q4-list"),
     pytest.param("q4", lambda d, e: {"neighbours": torch.tensor(cosine_order(e["embed_test"], 20)[:5])},

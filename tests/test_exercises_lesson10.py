@@ -220,3 +220,113 @@ def test_q4_blanks(gru_context):
     ns = {**gru_context, "output_shape": ____, "hidden_shape": (1, 3, 5)}
     outcome, message = _outcome(q4, ns)
     assert outcome == "not attempted" and "`output_shape`" in message
+
+
+# ---------------------------------------------------------------------------- audit tables
+# WRONG: typical wrong answers, each told what is wrong, the variable named, the answer never shown.
+# RIGHT_FORMS: right answers in other forms than the worked solution, each accepted.
+
+
+def _right_cv(data):
+    return _cv(data, StratifiedKFold(5, shuffle=True, random_state=0))
+
+
+Q1_WRONG = [
+    pytest.param(lambda d: 1 - _right_cv(d).mean(), "*wrong* (the error rate)", id="error-rate"),
+    pytest.param(lambda d: _right_cv(d).mean, "not called", id="uncalled-mean"),
+    pytest.param(lambda d: torch.tensor(_right_cv(d)), "one per fold", id="fold-tensor"),
+    pytest.param(lambda d: list(_right_cv(d)), "one per fold", id="fold-list"),
+    pytest.param(lambda d: str(round(_right_cv(d).mean(), 3)), "single number", id="string"),
+]
+
+
+@pytest.mark.parametrize("make, words", Q1_WRONG)
+def test_q1_wrong_answers_are_told_what_is_wrong(polarity, make, words):
+    right = _right_cv(polarity).mean()
+    outcome, message = _outcome(q1, {**polarity, "cv_accuracy": make(polarity)})
+    assert outcome == "incorrect", message
+    assert "`cv_accuracy`" in message and words in message, message
+    assert f"{right:.3f}" not in message and f"{right:.4g}" not in message
+
+
+Q1_RIGHT_FORMS = [
+    pytest.param(lambda d: np.float32(_right_cv(d).mean()), id="float32"),
+    pytest.param(lambda d: torch.tensor(_right_cv(d).mean()), id="0-d-tensor"),
+    pytest.param(lambda d: np.array(_right_cv(d).mean()), id="0-d-array"),
+    pytest.param(lambda d: round(float(_right_cv(d).mean()), 3), id="printed-3-decimals"),
+    pytest.param(lambda d: __import__("course_lib.use.classify", fromlist=["x"]).cross_validated_accuracy(
+        d["sentences"], d["labels"], d["pipeline"], repeats=1), id="cross_validated_accuracy-result"),
+]
+
+
+@pytest.mark.parametrize("make", Q1_RIGHT_FORMS)
+def test_q1_right_answers_in_other_forms_are_accepted(polarity, make):
+    outcome, message = _outcome(q1, {**polarity, "cv_accuracy": make(polarity)})
+    assert outcome == "correct", message
+    assert "differ from" not in message  # the asked-for folds, recognised as such
+
+
+def _unit_mean(tokens, vectors):
+    mean = right_average(tokens, vectors)
+    return mean / np.linalg.norm(mean) if mean.any() else mean
+
+
+Q2_RIGHT_FORMS = [
+    pytest.param(lambda t, v: right_average(t, v).tolist(), id="list"),
+    pytest.param(lambda t, v: torch.tensor(right_average(t, v)), id="tensor"),
+    pytest.param(lambda t, v: right_average(t, v).astype(np.float32), id="float32"),
+    pytest.param(lambda t, v: np.average([v[w] for w in t if w in v], axis=0) if any(w in v for w in t)
+                 else np.zeros(v.vector_size), id="np.average"),
+    pytest.param(lambda t, v: sum((v[w] for w in t if w in v), np.zeros(v.vector_size)) / max(1, sum(w in v for w in t)),
+                 id="generator-sum"),
+]
+
+
+@pytest.mark.parametrize("func", Q2_RIGHT_FORMS)
+def test_q2_right_answers_in_other_forms_are_accepted(func):
+    outcome, message = _outcome(q2, {"average_vector": func})
+    assert outcome == "correct", message
+
+
+def test_q2_a_learners_exception_names_the_call_and_the_error():
+    def average_vector(tokens, vectors):
+        return np.mean([vectors[w] for w in tokens], axis=0)  # unknown words raise KeyError
+
+    outcome, message = _outcome(q2, {"average_vector": average_vector})
+    assert outcome == "incorrect"
+    assert "`average_vector(['good', 'xyzzy'], vectors)`" in message and "KeyError" in message
+
+
+def test_q2_a_unit_length_mean_is_not_the_mean():
+    outcome, message = _outcome(q2, {"average_vector": _unit_mean})
+    assert outcome == "incorrect" and "not the mean of the known words" in message
+
+
+Q3_RIGHT_FORMS = [
+    pytest.param(lambda y: round(float((~y).mean()), 3), id="printed-3-decimals"),
+    pytest.param(lambda y: np.float32((~y).mean()), id="float32"),
+    pytest.param(lambda y: torch.tensor((~y).mean()), id="0-d-tensor"),
+    pytest.param(lambda y: 1 - y.mean(), id="one-minus-share"),
+    pytest.param(lambda y: __import__("sklearn.dummy", fromlist=["x"]).DummyClassifier(strategy="most_frequent")
+                 .fit(np.zeros((len(y), 1)), y).score(np.zeros((len(y), 1)), y), id="DummyClassifier-score"),
+]
+
+
+@pytest.mark.parametrize("make", Q3_RIGHT_FORMS)
+def test_q3_right_answers_in_other_forms_are_accepted(sevens, make):
+    outcome, message = _outcome(q3, {"is_seven": sevens, "majority_accuracy": make(sevens)})
+    assert outcome == "correct", message
+
+
+Q4_RIGHT_FORMS = [
+    pytest.param(torch.Size([3, 7, 5]), torch.Size([1, 3, 5]), id="torch.Size"),
+    pytest.param((np.int64(3), np.int64(7), np.int64(5)), (np.int64(1), np.int64(3), np.int64(5)), id="numpy-ints"),
+    pytest.param([3, 7, 5], [1, 3, 5], id="lists"),
+]
+
+
+@pytest.mark.parametrize("output_shape, hidden_shape", Q4_RIGHT_FORMS)
+def test_q4_right_answers_in_other_forms_are_accepted(gru_context, output_shape, hidden_shape):
+    ns = {**gru_context, "output_shape": output_shape, "hidden_shape": hidden_shape}
+    outcome, message = _outcome(q4, ns)
+    assert outcome == "correct", message

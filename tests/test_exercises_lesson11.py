@@ -80,7 +80,9 @@ def neighbours():
     exact = np.array([rng.permutation(100)[:10] for _ in range(50)])
     approx = exact.copy()
     for row in approx:  # replace some true neighbours, and shuffle the order
-        row[rng.integers(0, 10, size=3)] = rng.integers(100, 200, size=3)
+        # by ids that are no true neighbour of this query, some of them true neighbours of others,
+        # so that looking ids up among every query's neighbours (np.isin on whole arrays) is caught
+        row[rng.choice(10, size=3, replace=False)] = rng.choice(np.setdiff1d(np.arange(150), row), 3, replace=False)
         rng.shuffle(row)
     expected = np.mean([len(set(a) & set(e)) for a, e in zip(approx, exact)]) / 10
     return {"approx_ids": approx, "exact_ids": exact}, expected
@@ -194,3 +196,122 @@ def test_q4_blank(recommendations):
     ns, _ = recommendations
     assert _outcome(q4, {**ns, "hit_rate": ____})[0] == "not attempted"
     assert _outcome(q4, {"hit_rate": 0.5})[0] == "not attempted"
+
+
+# ---------------------------------------------------------------------------- audit tables
+# WRONG: typical wrong answers, each told what is wrong, the variable named, the answer never shown.
+# RIGHT_FORMS: right answers in other forms than the worked solution, each accepted.
+
+import torch  # noqa: E402
+
+from course_lib.use.search import recall_at_k, top_k  # noqa: E402
+
+
+def test_q1_test_data_exposes_an_unsorted_partial_sort(search):
+    """argpartition's first five must come out of order here, or the mistake would pass unseen."""
+    scores = search["corpus"] @ search["query"]
+    candidates = np.argpartition(-scores, 5)[:5]
+    assert not np.all(np.diff(scores[candidates]) <= 0)
+    outcome, message = _outcome(q1, {**search, "top5": candidates})
+    assert outcome == "incorrect" and "np.argpartition only guarantees" in message and "`top5`" in message
+
+
+Q1_RIGHT_FORMS = [
+    pytest.param(lambda best, s, ns: tuple(int(i) for i in best), id="tuple"),
+    pytest.param(lambda best, s, ns: torch.tensor(best), id="tensor"),
+    pytest.param(lambda best, s, ns: best.astype(np.int32), id="int32"),
+    pytest.param(lambda best, s, ns: top_k(ns["query"], ns["corpus"], 5, metric="dot")[0], id="top_k"),
+    pytest.param(lambda best, s, ns: np.argsort(np.linalg.norm(ns["corpus"] - ns["query"], axis=1))[:5],
+                 id="euclidean-on-unit-vectors"),
+]
+
+
+@pytest.mark.parametrize("make", Q1_RIGHT_FORMS)
+def test_q1_right_answers_in_other_forms_are_accepted(search, make):
+    best, scores = _best(search)
+    outcome, message = _outcome(q1, {**search, "top5": make(best, scores, search)})
+    assert outcome == "correct", message
+
+
+Q2_WRONG = [
+    pytest.param(lambda a, e: float(np.isin(a, e).mean()), "*every* query", id="pooled-isin"),
+    pytest.param(lambda a, e: float(np.mean(a == e)), "position by position", id="positional"),
+    pytest.param(lambda a, e: float(np.mean([x[0] in y for x, y in zip(e, a)])), "single nearest", id="first-only"),
+    pytest.param(lambda a, e: np.mean, "not called", id="uncalled"),
+]
+
+
+@pytest.mark.parametrize("make, words", Q2_WRONG)
+def test_q2_wrong_answers_are_told_what_is_wrong(neighbours, make, words):
+    ns, expected = neighbours
+    value = make(ns["approx_ids"], ns["exact_ids"])
+    assert callable(value) or not np.isclose(value, expected)  # the data tells this mistake apart
+    outcome, message = _outcome(q2, {**ns, "recall": value})
+    assert outcome == "incorrect", message
+    assert "`recall`" in message and words in message, message
+    assert f"{expected:.3f}" not in message and f"{expected:.3g}" not in message
+
+
+Q2_RIGHT_FORMS = [
+    pytest.param(lambda a, e, r: round(r, 3), id="printed-3-decimals"),
+    pytest.param(lambda a, e, r: torch.tensor(r), id="0-d-tensor"),
+    pytest.param(lambda a, e, r: recall_at_k(a, e, 10), id="recall_at_k"),
+    pytest.param(lambda a, e, r: np.mean([len(np.intersect1d(x, y)) / 10 for x, y in zip(a, e)]), id="intersect1d"),
+]
+
+
+@pytest.mark.parametrize("make", Q2_RIGHT_FORMS)
+def test_q2_right_answers_in_other_forms_are_accepted(neighbours, make):
+    ns, expected = neighbours
+    outcome, message = _outcome(q2, {**ns, "recall": make(ns["approx_ids"], ns["exact_ids"], expected)})
+    assert outcome == "correct", message
+
+
+Q3_RIGHT_FORMS = [
+    pytest.param(lambda ns, s: torch.tensor(ns["doc_vectors"]) @ torch.tensor(ns["query_vector"]), id="tensor-argmax"),
+    pytest.param(lambda ns, s: float(np.argmax(s)), id="float-index"),
+    pytest.param(lambda ns, s: top_k(ns["query_vector"], ns["doc_vectors"], 1, metric="dot")[0][0], id="top_k"),
+]
+
+
+@pytest.mark.parametrize("make", Q3_RIGHT_FORMS)
+def test_q3_right_answers_in_other_forms_are_accepted(documents, make):
+    ns, scores = documents
+    answer = make(ns, scores)
+    if hasattr(answer, "argmax") and getattr(answer, "ndim", 0) == 1:
+        answer = answer.argmax()  # a 0-d tensor index
+    outcome, message = _outcome(q3, {**ns, "best": answer})
+    assert outcome == "correct", message
+
+
+Q4_WRONG = [
+    pytest.param(lambda r, h: float(np.isin(h, r[:, :10]).mean()), "*every* session", id="pooled-isin"),
+    pytest.param(lambda r, h: float((r[:, :10] == h[:, None]).mean()), "all 10 positions", id="mean-over-positions"),
+    pytest.param(lambda r, h: float((r[:, :8] == h[:, None]).any(axis=1).mean()), "first 8", id="first-eight"),
+]
+
+
+@pytest.mark.parametrize("make, words", Q4_WRONG)
+def test_q4_wrong_answers_are_told_what_is_wrong(recommendations, make, words):
+    ns, expected = recommendations
+    value = make(ns["recommended"], ns["held_out"])
+    assert not np.isclose(value, expected)  # the data tells this mistake apart
+    outcome, message = _outcome(q4, {**ns, "hit_rate": value})
+    assert outcome == "incorrect", message
+    assert "`hit_rate`" in message and words in message, message
+    assert f"{expected:.3f}" not in message and f"{expected:.3g}" not in message
+
+
+Q4_RIGHT_FORMS = [
+    pytest.param(lambda r, h, e: round(e, 3), id="printed-3-decimals"),
+    pytest.param(lambda r, h, e: np.float32(e), id="float32"),
+    pytest.param(lambda r, h, e: torch.tensor(e), id="0-d-tensor"),
+    pytest.param(lambda r, h, e: np.mean([item in row[:10] for row, item in zip(r, h)]), id="loop"),
+]
+
+
+@pytest.mark.parametrize("make", Q4_RIGHT_FORMS)
+def test_q4_right_answers_in_other_forms_are_accepted(recommendations, make):
+    ns, expected = recommendations
+    outcome, message = _outcome(q4, {**ns, "hit_rate": make(ns["recommended"], ns["held_out"], expected)})
+    assert outcome == "correct", message

@@ -1,4 +1,4 @@
-"""course_lib.use.metrics: k-NN accuracy, recall@k with labels, mAP, the report table."""
+"""course_lib.use.metrics: k-NN accuracy, precision@k with labels, mAP, the report table."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +10,7 @@ from course_lib.use.metrics import (
     evaluate_embeddings,
     evaluation_table,
     knn_accuracy,
-    label_recall_at_k,
+    label_precision_at_k,
     mean_average_precision,
     retrieval_metrics,
 )
@@ -79,31 +79,49 @@ def test_labels_must_match_rows(blobs):
         knn_accuracy(x, y[:-1])
 
 
-# --- label_recall_at_k -------------------------------------------------------------------
+# --- label_precision_at_k -------------------------------------------------------------------
 
 
-def test_label_recall_perfect_and_chance(blobs):
+def test_label_precision_perfect_and_chance(blobs):
     x, y = blobs(per_class=20)
-    assert label_recall_at_k(x, y, k=10) == 1.0
-    chance = label_recall_at_k(x, np.random.default_rng(0).permutation(y), k=10)
+    assert label_precision_at_k(x, y, k=10) == 1.0
+    chance = label_precision_at_k(x, np.random.default_rng(0).permutation(y), k=10)
     assert 0.15 < chance < 0.55
 
 
-def test_label_recall_matches_brute_force():
+def test_label_precision_matches_brute_force():
     x = np.random.default_rng(4).standard_normal((50, 3))
     y = np.random.default_rng(5).integers(0, 4, 50)
     nb = brute_neighbours(x, 10, "cosine")
-    expected = np.mean([(y[row] == y[i]).sum() / min(10, (y == y[i]).sum() - 1) for i, row in enumerate(nb)])
-    assert label_recall_at_k(x, y, k=10) == pytest.approx(expected)
+    expected = np.mean([(y[row] == y[i]).sum() / 10 for i, row in enumerate(nb)])
+    assert label_precision_at_k(x, y, k=10) == pytest.approx(expected)
 
 
-def test_label_recall_small_class_and_singletons():
+def test_label_precision_small_class_and_singletons():
     # Class 0 has 3 members (2 to find per query); class 9 is a single item, skipped.
     x = np.array([[0.0, 1.0], [0.0, 1.1], [0.0, 1.2], [5.0, 0.0], [5.1, 0.0], [5.2, 0.0], [5.3, 0.0], [-9.0, -9.0]])
     y = np.array([0, 0, 0, 1, 1, 1, 1, 9])
-    assert label_recall_at_k(x, y, k=4, metric="euclidean") == 1.0
+    assert label_precision_at_k(x, y, k=2, metric="euclidean") == 1.0
+    # precision@k divides by k: a query of class 0 finds its 2 class-mates among 4 (0.5),
+    # one of class 1 its 3 class-mates among 4 (0.75); a perfect ranking, below 1.
+    assert label_precision_at_k(x, y, k=4, metric="euclidean") == pytest.approx((3 * 0.5 + 4 * 0.75) / 7)
     with pytest.raises(ValueError, match="every item is alone in its class"):
-        label_recall_at_k(x[:3], [0, 1, 2], k=1)
+        label_precision_at_k(x[:3], [0, 1, 2], k=1)
+
+
+def test_label_precision_is_lesson_14s_precision_at_k():
+    """One definition across the course: the mean of retrieval.precision_at_k over the queries."""
+    from course_lib.use.retrieval import precision_at_k
+    from course_lib.use.search import nearest_neighbours
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(40, 4))
+    y = rng.integers(0, 5, size=40)
+    y[0] = 9  # a singleton: no relevant item, skipped as trec_eval skips such queries
+    neighbours = nearest_neighbours(x, k=6, metric="cosine")
+    per_query = [precision_at_k(row, set(np.flatnonzero(y == y[i])) - {i}, k=6)
+                 for i, row in enumerate(neighbours) if i != 0]
+    assert label_precision_at_k(x, y, k=6) == pytest.approx(np.mean(per_query))
 
 
 # --- evaluate_embeddings and evaluation_table --------------------------------------------------
@@ -112,9 +130,9 @@ def test_label_recall_small_class_and_singletons():
 def test_evaluate_embeddings_several_representations_in_order(blobs):
     x, y = blobs()
     noise = np.random.default_rng(0).standard_normal((60, 7))
-    results = evaluate_embeddings({"good": x, "noise": noise}, y, k=3, recall_k=5)
+    results = evaluate_embeddings({"good": x, "noise": noise}, y, k=3, precision_k=5)
     assert list(results) == ["good", "noise"]
-    assert results["good"] == {"dims": 5, "knn_accuracy": 1.0, "recall": 1.0, "ari": 1.0}
+    assert results["good"] == {"dims": 5, "knn_accuracy": 1.0, "precision": 1.0, "ari": 1.0}
     assert results["noise"]["dims"] == 7 and results["noise"]["knn_accuracy"] < 0.7
 
 
@@ -129,13 +147,13 @@ def test_evaluate_embeddings_single_array_and_validation(blobs):
 
 def test_evaluation_table_aligns_and_rounds():
     results = {
-        "pixels": {"dims": 784, "knn_accuracy": 0.90449, "recall": 0.78, "ari": 0.3521},
-        "block2": {"dims": 1568, "knn_accuracy": 0.9, "recall": 0.8, "ari": -0.01},
+        "pixels": {"dims": 784, "knn_accuracy": 0.90449, "precision": 0.78, "ari": 0.3521},
+        "block2": {"dims": 1568, "knn_accuracy": 0.9, "precision": 0.8, "ari": -0.01},
     }
-    text = evaluation_table(results, k=5, recall_k=10, title="MNIST test set")
+    text = evaluation_table(results, k=5, precision_k=10, title="MNIST test set")
     lines = text.splitlines()
     assert lines[0] == "MNIST test set"
-    assert lines[1].split() == ["representation", "dims", "5-NN", "accuracy", "recall@10", "ARI"]
+    assert lines[1].split() == ["representation", "dims", "5-NN", "accuracy", "precision@10", "ARI"]
     assert lines[2].split() == ["pixels", "784", "0.904", "0.780", "0.352"]
     assert lines[3].split() == ["block2", "1568", "0.900", "0.800", "-0.010"]
     assert len({len(line) for line in lines[1:]}) == 1  # columns aligned
@@ -148,16 +166,16 @@ def test_evaluate_embeddings_matches_the_single_scores():
     x = np.random.default_rng(7).standard_normal((80, 6))
     y = np.random.default_rng(8).integers(0, 4, 80)
     for metric in ("cosine", "euclidean"):
-        scores = evaluate_embeddings({"x": x}, y, k=7, recall_k=3, metric=metric, seed=2)["x"]
+        scores = evaluate_embeddings({"x": x}, y, k=7, precision_k=3, metric=metric, seed=2)["x"]
         assert scores["knn_accuracy"] == knn_accuracy(x, y, k=7, metric=metric)
-        assert scores["recall"] == label_recall_at_k(x, y, k=3, metric=metric)
+        assert scores["precision"] == label_precision_at_k(x, y, k=3, metric=metric)
         assert scores["ari"] == cluster_agreement(x, y, metric=metric, seed=2)
 
 
 def test_evaluate_embeddings_validates_k(blobs):
     x, y = blobs()
-    with pytest.raises(ValueError, match="recall_k must be an integer between 1 and 59"):
-        evaluate_embeddings(x, y, recall_k=60)
+    with pytest.raises(ValueError, match="precision_k must be an integer between 1 and 59"):
+        evaluate_embeddings(x, y, precision_k=60)
     with pytest.raises(ValueError, match="metric must be one of"):
         evaluate_embeddings(x, y, metric="dot")
 
@@ -206,16 +224,16 @@ def test_every_search_metric_is_a_label_metric():
     y = rng.integers(0, 3, size=30)
     for metric in METRICS:
         neighbours = nearest_neighbours(x, k=5, metric=metric)
-        expected = np.mean([(y[row] == y[i]).sum() / min(5, (y == y[i]).sum() - 1) for i, row in enumerate(neighbours)])
-        assert label_recall_at_k(x, y, k=5, metric=metric) == pytest.approx(expected)
+        expected = np.mean([(y[row] == y[i]).sum() / 5 for i, row in enumerate(neighbours)])
+        assert label_precision_at_k(x, y, k=5, metric=metric) == pytest.approx(expected)
         assert 0 <= mean_average_precision(x, y, metric=metric) <= 1
         assert 0 <= knn_accuracy(x, y, k=3, metric=metric) <= 1
 
 
-def test_retrieval_metrics_uses_label_recall():
+def test_retrieval_metrics_uses_label_precision():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(40, 5))
     y = rng.integers(0, 4, size=40)
     scores = retrieval_metrics(x, y, k=5)
-    assert list(scores) == ["recall@5", "mAP"]
-    assert scores["recall@5"] == label_recall_at_k(x, y, k=5)
+    assert list(scores) == ["precision@5", "mAP"]
+    assert scores["precision@5"] == label_precision_at_k(x, y, k=5)

@@ -96,11 +96,24 @@ def test_show_images_rgb_images():
         ({"images": np.zeros((3, 8, 8)), "vmin": "low"}, "vmin"),
         ({"images": np.zeros((3, 8, 8)), "vmax": np.nan}, "vmax"),
         ({"images": np.zeros((3, 8, 8)), "vmin": 1.0, "vmax": 0.0}, "vmax"),
+        ({"images": np.zeros((3, 8, 8)), "frame": 0}, "frame"),
+        ({"images": np.zeros((3, 8, 8)), "frame": True}, "frame"),
+        ({"images": np.zeros((3, 8, 8)), "frame": "thick"}, "frame"),
     ],
 )
 def test_show_images_rejects_bad_arguments_naming_them(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         show_images(**kwargs)
+
+
+def test_show_images_frame_draws_a_visible_border_around_every_image():
+    framed = show_images(np.random.default_rng(0).random((4, 6, 6)), ncols=4, frame=1.5)
+    for ax in framed.axes:
+        assert all(spine.get_visible() and spine.get_linewidth() == 1.5 for spine in ax.spines.values())
+    assert {tuple(spine.get_edgecolor()) for ax in framed.axes for spine in ax.spines.values()} == {(0.15, 0.15, 0.15, 1.0)}
+    plain = show_images(np.zeros((2, 6, 6)))  # the default is unchanged: matplotlib's own thin frame
+    default_width = plt.rcParams["axes.linewidth"]
+    assert all(spine.get_linewidth() == default_width for ax in plain.axes for spine in ax.spines.values())
 
 
 # --------------------------------------------------------------------------- scatter_2d

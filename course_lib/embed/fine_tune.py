@@ -6,7 +6,7 @@ holds the bookkeeping those lessons would otherwise repeat:
 - :class:`PKSampler`: batches of P classes x K examples each, so that every anchor in a
   batch has positives (same class) and negatives (other classes) to mine from.
 
-The retrieval scores that judge the result (recall@k, mAP) are in
+The retrieval scores that judge the result (precision@k, mAP) are in
 :mod:`course_lib.use.metrics`.
 
 Example::

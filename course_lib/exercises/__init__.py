@@ -52,13 +52,13 @@ __all__ = [
     "expect_callable",
     "expect_close",
     "expect_equal",
+    "matches_printed",
     "expect_in_range",
     "expect_number",
     "expect_type",
     "expect_cases",
     "short_repr",
     "as_numpy",
-    "close_or_printed",
 ]
 
 
@@ -704,19 +704,24 @@ def expect_close(
         )
 
 
-def close_or_printed(value: float, expected: float, atol: float = 1e-6, decimals: Sequence[int] = (3, 4, 5)) -> bool:
-    """True when ``value`` is ``expected``, or ``expected`` rounded as a notebook prints it.
+def matches_printed(value: float, expected: float, atol: float = 1e-6, decimals: Iterable[int] = (3, 4)) -> bool:
+    """Whether ``value`` is ``expected`` itself, or ``expected`` rounded as a notebook prints it.
 
-    A learner who copies a printed 0.811 has the right answer; 0.81 (two decimals) is
-    too coarse to tell it from a neighbouring mistake, so the default asks for 3 or more.
+    A learner who copies a printed score (0.686 for 0.68650...) has the right answer at the
+    precision shown; rounding to 3 or 4 decimals is accepted, and nothing coarser, so that a
+    nearby wrong number is not.
 
     Examples
     --------
-    >>> close_or_printed(0.8113701, 0.81137), close_or_printed(0.811, 0.81137), close_or_printed(0.81, 0.81137)
-    (True, True, False)
+    >>> matches_printed(0.686, 0.6865), matches_printed(np.float32(0.6865), 0.6865)
+    (True, True)
+    >>> matches_printed(0.69, 0.6865), matches_printed(0.6875, 0.6865)
+    (False, False)
     """
-    return bool(np.isclose(value, expected, rtol=0, atol=atol)
-                or any(abs(value - round(float(expected), d)) < 1e-9 for d in decimals))
+    value, expected = float(value), float(expected)
+    if abs(value - expected) <= atol:
+        return True
+    return any(abs(value - round(expected, d)) <= 1e-9 for d in decimals)
 
 
 def _is_array_like(value: Any) -> bool:

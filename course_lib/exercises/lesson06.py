@@ -152,10 +152,10 @@ q2 = Exercise(
 )
 
 
-# --- q3: recall@10 with class labels -------------------------------------------------------
+# --- q3: precision@10 with class labels -------------------------------------------------------
 
 
-def _recall(embeddings, labels, k=10, metric="cosine", include_self=False, farthest=False):
+def _precision(embeddings, labels, k=10, metric="cosine", include_self=False, farthest=False):
     x = np.asarray(embeddings, dtype=np.float64)
     y = np.asarray(labels)
     if metric == "cosine":
@@ -182,47 +182,47 @@ def _toy_sets():
     return embeddings, labels
 
 
-def _check_recall(recall_at_10, embed_test, test_labels):
-    expect_callable("recall_at_10", recall_at_10)
-    from course_lib.use.metrics import label_recall_at_k
+def _check_precision(precision_at_10, embed_test, test_labels):
+    expect_callable("precision_at_10", precision_at_10)
+    from course_lib.use.metrics import label_precision_at_k
 
     cases = [_toy_sets(), (np.asarray(embed_test), np.asarray(test_labels))]
     for case, (emb, labels) in enumerate(cases):
         where = "a toy set of 60 vectors in 5 classes" if case == 0 else "`embed_test` with `test_labels`"
         try:
-            value = recall_at_10(emb, labels)
+            value = precision_at_10(emb, labels)
         except Exception as exc:  # the learner's code: report, never crash the check
-            raise Incorrect(f"`recall_at_10` raised {type(exc).__name__} on {where}: {exc}") from None
+            raise Incorrect(f"`precision_at_10` raised {type(exc).__name__} on {where}: {exc}") from None
         if value is None:
-            raise Incorrect("`recall_at_10` returned None: end it with `return` and the mean.")
+            raise Incorrect("`precision_at_10` returned None: end it with `return` and the mean.")
         if is_blank(value):
-            raise NotAttempted("`recall_at_10` still returns ____; write its body, then check again.")
-        number = expect_number(f"recall_at_10 on {where}", value,
+            raise NotAttempted("`precision_at_10` still returns ____; write its body, then check again.")
+        number = expect_number(f"precision_at_10 on {where}", value,
                                why="Return one number: the mean over all query images.")
         if not 0.0 <= number <= 1.0:
-            raise Incorrect(f"`recall_at_10` gave {number:.4g} on {where}, outside [0, 1]: divide the number of "
+            raise Incorrect(f"`precision_at_10` gave {number:.4g} on {where}, outside [0, 1]: divide the number of "
                             "neighbours with the query's label by 10, then average over queries.")
-        expected = label_recall_at_k(emb, labels, k=10, metric="cosine")
+        expected = label_precision_at_k(emb, labels, k=10, metric="cosine")
         # A little slack: float32 arithmetic may swap near-tied 10th and 11th neighbours.
         tol = 1e-3
         if abs(number - expected) <= tol:
             continue
-        if abs(number - _recall(emb, labels, include_self=True)) <= tol:
-            raise Incorrect(f"`recall_at_10` on {where} counts each query as its own neighbour: its similarity to "
+        if abs(number - _precision(emb, labels, include_self=True)) <= tol:
+            raise Incorrect(f"`precision_at_10` on {where} counts each query as its own neighbour: its similarity to "
                             "itself is the largest. Leave it out (set the diagonal to -inf, or skip index i).")
-        if abs(number - _recall(emb, labels, farthest=True)) <= tol:
-            raise Incorrect(f"`recall_at_10` on {where} uses the 10 *least* similar images: sort similarities "
+        if abs(number - _precision(emb, labels, farthest=True)) <= tol:
+            raise Incorrect(f"`precision_at_10` on {where} uses the 10 *least* similar images: sort similarities "
                             "in decreasing order (np.argsort(-similarity)).")
-        if abs(number - _recall(emb, labels, metric="euclidean")) <= tol:
-            raise Incorrect(f"`recall_at_10` on {where} ranks by Euclidean distance; this question asks for "
+        if abs(number - _precision(emb, labels, metric="euclidean")) <= tol:
+            raise Incorrect(f"`precision_at_10` on {where} ranks by Euclidean distance; this question asks for "
                             "cosine similarity (normalise the rows first).")
-        raise Incorrect(f"`recall_at_10` gives {number:.3f} on {where}, which is not the mean fraction of the "
+        raise Incorrect(f"`precision_at_10` gives {number:.3f} on {where}, which is not the mean fraction of the "
                         "10 most cosine-similar other images that share the query's label.")
     return None
 
 
 q3 = Exercise(
-    "q3", "recall@10 with class labels", ["recall_at_10"], _check_recall,
+    "q3", "precision@10 with class labels", ["precision_at_10"], _check_precision,
     context=["embed_test", "test_labels"], lesson=LESSON,
     hints=[
         "Normalise each row to length 1; then similarity = unit @ unit.T holds every cosine similarity.",

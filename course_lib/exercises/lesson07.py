@@ -13,7 +13,7 @@ import numpy as np
 
 from collections.abc import Mapping
 
-from course_lib.exercises import Exercise, Incorrect, close_or_printed, expect_array, expect_in_range
+from course_lib.exercises import Exercise, Incorrect, expect_array, expect_in_range, matches_printed
 
 LESSON = "07"
 
@@ -194,7 +194,7 @@ def _check_auc(auc, train_emb, full_emb, split):
                         "rates, thresholds); the area under that curve is one number: roc_auc_score.")
     value = expect_in_range("auc", auc, 0.0, 1.0, why="A ROC-AUC is a probability.")
     right = _dot_auc(train_emb, split)
-    if close_or_printed(value, right):
+    if matches_printed(value, right):
         return None
     if np.isclose(value, 1 - right, atol=1e-6):
         raise Incorrect("`auc` is below one half, as if the labels were swapped: test edges are the "

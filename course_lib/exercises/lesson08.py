@@ -7,11 +7,11 @@ from course_lib.exercises import (
     Exercise,
     Incorrect,
     as_numpy,
-    close_or_printed,
     expect_array,
     expect_in_range,
     expect_number,
     expect_type,
+    matches_printed,
 )
 
 LESSON = "08"
@@ -50,7 +50,7 @@ def _check_explained(explained, X):
     expect_in_range("explained", value, 0, 1, why="It is a fraction of the total variance.")
     if np.isclose(value, ratio[0], rtol=1e-4):
         raise Incorrect("`explained` counts only the first axis; the map has two.")
-    if not (np.isclose(value, expected, rtol=1e-4) or close_or_printed(value, expected)):
+    if not (np.isclose(value, expected, rtol=1e-4) or matches_printed(value, expected)):
         raise Incorrect(f"`explained` is {value:.4g}, which is not the share of the variance of the first two "
                         "principal axes of `X`. Fit PCA on `X` itself (all its rows).")
 
@@ -66,7 +66,7 @@ def _trust(X, points, k=K) -> float:
 
 def _check_trust(trust, X, given_map):
     value = expect_in_range("trust", trust, 0, 1, why="Trustworthiness lies between 0 and 1.")
-    if close_or_printed(value, _trust(X, given_map)):
+    if matches_printed(value, _trust(X, given_map)):
         return None
     if np.isclose(value, _trust(X, given_map, k=5), atol=1e-6):
         raise Incorrect(f"`trust` uses 5 neighbours (the default); the question asks for n_neighbors={K}.")
@@ -84,11 +84,11 @@ def _check_better(trust_a, trust_b, better, X, map_a, map_b):
     numbers = {name: expect_in_range(name, value, 0, 1, why="Trustworthiness lies between 0 and 1.")
                for name, value in (("trust_a", trust_a), ("trust_b", trust_b))}
     right = {"trust_a": _trust(X, map_a), "trust_b": _trust(X, map_b)}
-    if (close_or_printed(numbers["trust_a"], right["trust_b"]) and close_or_printed(numbers["trust_b"], right["trust_a"])
-            and not close_or_printed(numbers["trust_a"], right["trust_a"])):
+    if (matches_printed(numbers["trust_a"], right["trust_b"]) and matches_printed(numbers["trust_b"], right["trust_a"])
+            and not matches_printed(numbers["trust_a"], right["trust_a"])):
         raise Incorrect("`trust_a` and `trust_b` are swapped: `trust_a` is the trustworthiness of `map_a`.")
     for name in ("trust_a", "trust_b"):
-        if not close_or_printed(numbers[name], right[name]):
+        if not matches_printed(numbers[name], right[name]):
             # the learner's value is not repeated: it may be the right value of the other map
             raise Incorrect(f"`{name}` is not the trustworthiness of `map_{name[-1]}` for `X` with "
                             f"n_neighbors={K}.")

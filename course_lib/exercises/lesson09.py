@@ -8,11 +8,11 @@ import numpy as np
 from course_lib.exercises import (
     Exercise,
     Incorrect,
-    close_or_printed,
     expect_array,
     expect_in_range,
     expect_number,
     expect_type,
+    matches_printed,
 )
 
 LESSON = "09"
@@ -41,7 +41,7 @@ def _check_kmeans(kmeans_labels, ari, X, labels):
                         "one per digit class (n_clusters).")
     value = expect_number("ari", ari)
     expected = adjusted_rand_score(truth, found)
-    if not close_or_printed(value, expected):
+    if not matches_printed(value, expected):
         if np.isclose(value, rand_score(truth, found), atol=1e-6):
             raise Incorrect("`ari` is the plain Rand index, which is high even for random clusters; use the "
                             "*adjusted* one (adjusted_rand_score), 0 for chance.")
@@ -113,7 +113,7 @@ def _check_nmi(nmi, labels, clusters):
 
     value = expect_number("nmi", nmi)
     expected = normalized_mutual_info_score(labels, clusters)
-    if close_or_printed(value, expected):
+    if matches_printed(value, expected):
         return None
     joint = contingency_matrix(labels, clusters) / len(labels)
     p_y, p_c = joint.sum(axis=1), joint.sum(axis=0)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from course_lib.exercises import (
+    as_numpy,
     Exercise,
     Incorrect,
     NotAttempted,
@@ -21,6 +22,7 @@ from course_lib.exercises import (
     expect_in_range,
     expect_number,
     is_blank,
+    matches_printed,
     short_repr,
 )
 
@@ -45,6 +47,12 @@ def _check_cv_accuracy(cv_accuracy, sentences, labels, pipeline):
     from sklearn.base import clone
     from sklearn.model_selection import KFold, StratifiedKFold
 
+    from course_lib.use.classify import CVResult
+
+    if isinstance(cv_accuracy, CVResult):  # the lesson's cross_validated_accuracy: its mean is the answer
+        cv_accuracy = cv_accuracy.mean
+    if hasattr(cv_accuracy, "shape") and not isinstance(cv_accuracy, np.ndarray):  # a torch tensor
+        cv_accuracy = as_numpy(cv_accuracy)
     if isinstance(cv_accuracy, (list, tuple, np.ndarray)) and np.size(cv_accuracy) == FOLDS:
         raise Incorrect(f"`cv_accuracy` holds {FOLDS} numbers, one per fold; give their mean, one number.")
     value = expect_number("cv_accuracy", cv_accuracy, why="Give the mean accuracy over the five test folds.")
@@ -54,8 +62,11 @@ def _check_cv_accuracy(cv_accuracy, sentences, labels, pipeline):
     X = list(sentences)
     y = np.asarray(labels)
     exact = _fold_accuracies(pipeline, X, y, StratifiedKFold(FOLDS, shuffle=True, random_state=0))
-    if np.isclose(value, exact.mean(), atol=1e-6):
+    if matches_printed(value, exact.mean()):
         return f"Over the {FOLDS} folds the accuracy ranged from {exact.min():.3f} to {exact.max():.3f}."
+    if matches_printed(value, 1 - exact.mean()):
+        raise Incorrect("`cv_accuracy` is the share of test sentences the model gets *wrong* (the error rate); "
+                        "the accuracy is the share it gets right.")
     if np.isclose(value, exact.std(), atol=1e-6):
         raise Incorrect("`cv_accuracy` looks like the spread (standard deviation) of the fold accuracies; "
                         "give their mean.")
@@ -187,6 +198,8 @@ def _check_majority_accuracy(majority_accuracy, is_seven):
                           why="Give one number: the accuracy of always predicting the most frequent class.")
     share = float(y.mean())
     expected = max(share, 1 - share)
+    if matches_printed(value, expected):
+        return None
     if 1.0 < value <= 100.0 and not np.isclose(value, round(value)):
         raise Incorrect(f"`majority_accuracy` is {value:.4g}: give a fraction between 0 and 1, not a percentage.")
     if np.isclose(value, expected * n) or np.isclose(value, (1 - expected) * n):

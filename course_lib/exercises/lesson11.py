@@ -16,6 +16,7 @@ from course_lib.exercises import (
     expect_array,
     expect_in_range,
     expect_number,
+    matches_printed,
 )
 
 LESSON = "11"
@@ -85,8 +86,13 @@ def _check_recall(recall, approx_ids, exact_ids):
     value = expect_number("recall", recall, why="Give one number: recall@10 averaged over the queries.")
     overlap = np.array([len(set(a.tolist()) & set(e.tolist())) for a, e in zip(approx, exact)], dtype=float)
     expected = float(overlap.mean() / RECALL_K)
-    if np.isclose(value, expected, atol=1e-6):
+    if matches_printed(value, expected):
         return None
+    pooled = float(np.isin(approx, exact).mean())
+    if np.isclose(value, pooled, atol=1e-6):
+        raise Incorrect("`recall` looks each found id up among the true neighbours of *every* query (np.isin on "
+                        "the whole arrays), so a neighbour of another query counts as found. Compare row by row: "
+                        "each query's results with its own true neighbours.")
     if np.isclose(value, overlap.sum()) or np.isclose(value, overlap.mean()):
         raise Incorrect("`recall` counts neighbours found; recall@10 is a fraction: divide by the 10 neighbours "
                         "asked for (and average over the queries).")
@@ -149,8 +155,15 @@ def _check_hit_rate(hit_rate, recommended, held_out):
     if 1.0 < value <= 100.0 and np.isclose(value, 100 * expected, atol=1e-3):
         raise Incorrect("`hit_rate` is a percentage; give a fraction between 0 and 1.")
     expect_in_range("hit_rate", value, 0.0, 1.0, why="A hit rate is a fraction of sessions.")
-    if np.isclose(value, expected, atol=1e-6):
+    if matches_printed(value, expected):
         return None
+    top = recommended[:, :HIT_K]
+    if np.isclose(value, float(np.isin(held_out, top).mean()), atol=1e-6):
+        raise Incorrect("`hit_rate` looks each held-out item up among the recommendations of *every* session "
+                        "(np.isin on the whole array); compare each session's item with its own row only.")
+    if np.isclose(value, float((top == held_out[:, None]).mean()), atol=1e-6):
+        raise Incorrect(f"`hit_rate` averages over all {HIT_K} positions of every session; a session counts once, "
+                        "as a hit when any of its 10 recommendations is its held-out item (.any(axis=1)).")
     for k, hits in hits_at.items():
         if k != HIT_K and np.isclose(value, hits.mean(), atol=1e-6) and not np.isclose(hits.mean(), expected):
             raise Incorrect(f"`hit_rate` looks at the first {k} recommendation{'s' if k > 1 else ''} of each "

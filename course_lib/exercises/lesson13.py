@@ -270,7 +270,7 @@ def _check_report(report, project):
                         "and how, what the map and the clusters showed, the scores, and one limitation.")
     lowered = report.lower()
     if not any(re.search(rf"\b{w}\b", lowered) for w in METRIC_WORDS):
-        raise Incorrect("`report` names no metric: say which scores you measured (accuracy, ARI, recall...).")
+        raise Incorrect("`report` names no metric: say which scores you measured (accuracy, ARI, precision@k, mAP...).")
     if not re.search(r"\d\.\d|\d+ ?%", report):
         raise Incorrect("`report` has no measured number (such as 0.87 or 87 %): back each claim with a score.")
     return f"{len(words)} words."

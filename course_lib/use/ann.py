@@ -432,8 +432,10 @@ def plot_recall_qps(results: Sequence[BenchmarkResult], ax: Any = None, title: s
     """ann-benchmarks' plot: recall@k (x) against queries per second (y, log scale).
 
     One line per index name through its parameter settings (in order of recall), each
-    point labelled with its parameter values; an index with one setting is one marker.
-    Up and to the right is better.
+    point labelled with its parameter values in the line's colour, the labels of one line
+    above and to the left of its points and those of the next below and to the right, so
+    that two curves that meet do not write over each other; an index with one setting is
+    one marker. Up and to the right is better.
 
     Parameters
     ----------
@@ -453,29 +455,38 @@ def plot_recall_qps(results: Sequence[BenchmarkResult], ax: Any = None, title: s
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     markers = "osD^vP*X"
+    swept_lines = 0  # lines with labelled points so far: their labels alternate sides
     for number, (name, group) in enumerate(groups.items()):
         group = sorted(group, key=lambda r: r.recall)
         recall = [r.recall for r in group]
         qps = [r.qps for r in group]
         swept = sorted({key for r in group for key in r.params})
         shown = f"{name} ({', '.join(swept)})" if len(group) > 1 and swept else name
-        ax.plot(recall, qps, marker=markers[number % len(markers)], label=shown,
-                linestyle="-" if len(group) > 1 else "none")
+        (line,) = ax.plot(recall, qps, marker=markers[number % len(markers)], label=shown,
+                          linestyle="-" if len(group) > 1 else "none")
         if len(group) > 1:
+            above = swept_lines % 2 == 0
             for r in group:
                 ax.annotate(",".join(str(v) for v in r.params.values()), (r.recall, r.qps),
-                            textcoords="offset points", xytext=(4, 4), fontsize=7)
+                            textcoords="offset points", xytext=(-5, 5) if above else (5, -6),
+                            ha="right" if above else "left", va="bottom" if above else "top",
+                            fontsize=7, color=line.get_color())
+            swept_lines += 1
     ax.set_yscale("log")
     k = results[0].k
     ax.set(xlabel=f"recall@{k}", ylabel="queries per second (log scale)",
            title=title or f"Recall@{k} against queries per second (up and right is better)")
     ax.grid(True, which="both", alpha=0.3)
+    ax.margins(x=0.06)  # room for the labels of the points at recall 1
     ax.legend(fontsize=8)
     return ax
 
 
 def plot_costs(results: Sequence[BenchmarkResult], axes: Any = None) -> Any:
-    """Two bar charts: build time and memory of each index (one bar per name).
+    """Two bar charts side by side: build time and memory of each index (one bar per name).
+
+    The names label the rows of the build-time panel only; the memory panel has the same
+    rows in the same order, so it does not repeat them.
 
     Parameters
     ----------
@@ -503,6 +514,7 @@ def plot_costs(results: Sequence[BenchmarkResult], axes: Any = None) -> Any:
     ax_memory.barh(names, memory, color="tab:green")
     ax_memory.set(xlabel="MB", title="Index size in memory")
     ax_memory.invert_yaxis()
+    ax_memory.tick_params(axis="y", labelleft=False)
     return ax_build, ax_memory
 
 

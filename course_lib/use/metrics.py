@@ -4,19 +4,24 @@ Each question is answered with a number between 0 and 1 (higher is better):
 
 - :func:`knn_accuracy`: does a vector's k nearest neighbours' majority label match its
   own label? (leave-one-out, or queries against a separate corpus)
-- :func:`label_recall_at_k`: of the k nearest neighbours, how many share the query's
-  label? (retrieval, "recall@k with class labels")
+- :func:`label_precision_at_k`: of the k nearest neighbours, what share has the query's
+  label? (retrieval, "precision@k with class labels")
 - :func:`mean_average_precision`: every item queries all the others; how early do the
   items of its class come in the ranking? (:func:`average_precision` scores one ranked list)
 - :func:`course_lib.use.clustering.cluster_agreement`: do k-means clusters of the vectors
   agree with the labels? (adjusted Rand index)
 
-:func:`evaluate_embeddings` computes k-NN accuracy, recall@k and ARI for several
+:func:`evaluate_embeddings` computes k-NN accuracy, precision@k and ARI for several
 representations and :func:`evaluation_table` prints them side by side;
-:func:`retrieval_metrics` gives recall@k and mAP together (print several with
+:func:`retrieval_metrics` gives precision@k and mAP together (print several with
 :func:`course_lib.show.tables.format_table`). Neighbours come from
 :func:`course_lib.use.search.nearest_neighbours` (exact search, ties to the lower index), in
 float64 so that near-ties resolve the same way on every machine as far as possible.
+
+Lesson 14 (:mod:`course_lib.use.retrieval`) defines both ranking scores of the course:
+recall@k = relevant items found in the top k / all relevant items; precision@k = relevant
+items in the top k / k. The label scores here are precision@k; the recall of lesson 11
+(:func:`course_lib.search.recall_at_k`) is recall@k against exact search.
 """
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ __all__ = [
     "evaluate_embeddings",
     "evaluation_table",
     "knn_accuracy",
-    "label_recall_at_k",
+    "label_precision_at_k",
     "mean_average_precision",
     "retrieval_metrics",
 ]
@@ -120,16 +125,22 @@ def _knn_score(neighbours: np.ndarray, labels: np.ndarray, truth: np.ndarray) ->
     return float(np.mean(predicted == truth))
 
 
-def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -> float:
-    """Recall@k with class labels: how many of each item's k nearest neighbours share its label.
+def label_precision_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -> float:
+    """Precision@k with class labels: the share of each item's k nearest neighbours that share its label.
 
     Search each row among the *other* rows (leave-one-out); the relevant items are those
-    with the same label. Per query, recall@k is the number of relevant items among the
-    k found divided by ``min(k, number of relevant items)``, so a perfect ranking scores
-    1 even for a small class; when every class has more than k members this is also the
-    precision@k. Items alone in their class have nothing to find and are skipped.
-    (Metric-learning papers sometimes call "Recall@K" the fraction of queries with *at
-    least one* relevant item among k; that is a different, more lenient number.)
+    with the same label. Per query, precision@k is the number of relevant items among the
+    k found divided by k, as in lesson 14 (:func:`course_lib.use.retrieval.precision_at_k`,
+    trec_eval's convention), averaged over the queries. Items alone in their class have
+    nothing to find and are skipped (trec_eval skips queries without a relevant item).
+
+    Lesson 14 defines both ranking scores: *precision@k* divides the relevant items found in
+    the top k by k, *recall@k* divides them by the number of relevant items there are. With
+    class labels a query has a whole class of relevant items (hundreds of digits), so its
+    recall@10 would be tiny whatever the embedding; precision@k is the score that says how
+    clean the top of the list is. The other recall of the course,
+    :func:`course_lib.search.recall_at_k`, is *recall@k against exact search*: an
+    approximate search's share of the true k nearest neighbours.
 
     Parameters
     ----------
@@ -148,29 +159,28 @@ def label_recall_at_k(embeddings, labels, k: int = 10, metric: str = "cosine") -
     Examples
     --------
     >>> x = [[0, 1], [0, 2], [0, 3], [5, 0], [6, 0], [7, 0]]
-    >>> label_recall_at_k(x, [0, 0, 0, 1, 1, 1], k=2, metric="euclidean")
+    >>> label_precision_at_k(x, [0, 0, 0, 1, 1, 1], k=2, metric="euclidean")
     1.0
-    >>> round(label_recall_at_k(x, [0, 1, 0, 1, 0, 1], k=2, metric="euclidean"), 3)  # labels unlike the geometry
+    >>> round(label_precision_at_k(x, [0, 1, 0, 1, 0, 1], k=2, metric="euclidean"), 3)  # labels unlike the geometry
     0.333
     """
     x = as_matrix(embeddings, "embeddings", min_rows=2)
     y = as_labels(labels, n=len(x))
     k = check_int(k, "k", 1, len(x) - 1)
     check_choice(metric, "metric", METRICS)
-    _recall_score(None, y, k)  # fails early when no item has a class-mate
-    return _recall_score(nearest_neighbours(x, k, metric), y, k)
+    _precision_score(None, y, k)  # fails early when no item has a class-mate
+    return _precision_score(nearest_neighbours(x, k, metric), y, k)
 
 
-def _recall_score(neighbours: np.ndarray | None, labels: np.ndarray, k: int) -> float:
+def _precision_score(neighbours: np.ndarray | None, labels: np.ndarray, k: int) -> float:
     _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
-    relevant = counts[inverse.ravel()] - 1
-    keep = relevant > 0
+    keep = counts[inverse.ravel()] > 1
     if not keep.any():
         raise ValueError("labels: every item is alone in its class, so there is nothing to retrieve")
     if neighbours is None:
         return float("nan")
     hits = (labels[neighbours[:, :k]] == labels[:, None]).sum(axis=1)
-    return float(np.mean(hits[keep] / np.minimum(k, relevant[keep])))
+    return float(np.mean(hits[keep] / k))
 
 
 def evaluate_embeddings(
@@ -178,13 +188,13 @@ def evaluate_embeddings(
     labels,
     *,
     k: int = 5,
-    recall_k: int = 10,
+    precision_k: int = 10,
     metric: str = "cosine",
     n_clusters: int | None = None,
     seed: int = 0,
     n_init: int = 4,
 ) -> dict[str, dict[str, float]]:
-    """k-NN accuracy, recall@k and ARI for one or several representations of the same items.
+    """k-NN accuracy, precision@k and ARI for one or several representations of the same items.
 
     Parameters
     ----------
@@ -193,8 +203,8 @@ def evaluate_embeddings(
     labels : array_like, shape (n,)
     k : int
         Voters of :func:`knn_accuracy` (leave-one-out).
-    recall_k : int
-        Neighbours of :func:`label_recall_at_k`.
+    precision_k : int
+        Neighbours of :func:`label_precision_at_k`.
     metric : {"cosine", "euclidean"}
         As for :func:`course_lib.use.clustering.cluster_agreement`, whose k-means knows no "dot".
     n_clusters, seed, n_init
@@ -203,15 +213,15 @@ def evaluate_embeddings(
     Returns
     -------
     dict
-        ``{name: {"dims", "knn_accuracy", "recall", "ari"}}`` in the order given (a
+        ``{name: {"dims", "knn_accuracy", "precision", "ari"}}`` in the order given (a
         single array is named ``"embedding"``). Print it with :func:`evaluation_table`.
 
     Examples
     --------
     >>> x = np.array([[0, 1], [0, 2], [0, 3], [5, 0], [6, 0], [7, 0]])
-    >>> scores = evaluate_embeddings({"toy": x}, [0, 0, 0, 1, 1, 1], k=1, recall_k=2)
+    >>> scores = evaluate_embeddings({"toy": x}, [0, 0, 0, 1, 1, 1], k=1, precision_k=2)
     >>> scores["toy"]
-    {'dims': 2, 'knn_accuracy': 1.0, 'recall': 1.0, 'ari': 1.0}
+    {'dims': 2, 'knn_accuracy': 1.0, 'precision': 1.0, 'ari': 1.0}
     """
     items = embeddings if isinstance(embeddings, Mapping) else {"embedding": embeddings}
     if not items:
@@ -226,13 +236,13 @@ def evaluate_embeddings(
         n = len(x)
         y = as_labels(labels, n=n)
         k = check_int(k, "k", 1, n - 1)
-        recall_k = check_int(recall_k, "recall_k", 1, n - 1)
-        # One search serves both scores: the first k of the best max(k, recall_k) are the best k.
-        neighbours = nearest_neighbours(x, max(k, recall_k), metric)
+        precision_k = check_int(precision_k, "precision_k", 1, n - 1)
+        # One search serves both scores: the first k of the best max(k, precision_k) are the best k.
+        neighbours = nearest_neighbours(x, max(k, precision_k), metric)
         results[str(name)] = {
             "dims": int(x.shape[1]),
             "knn_accuracy": _knn_score(neighbours[:, :k], y, y),
-            "recall": _recall_score(neighbours, y, recall_k),
+            "precision": _precision_score(neighbours, y, precision_k),
             "ari": cluster_agreement(x, y, n_clusters=n_clusters, metric=metric, seed=seed, n_init=n_init),
         }
     return results
@@ -242,22 +252,22 @@ def evaluation_table(
     results: Mapping[str, Mapping[str, float]],
     *,
     k: int = 5,
-    recall_k: int = 10,
+    precision_k: int = 10,
     digits: int = 3,
     title: str | None = None,
 ) -> str:
     """A plain-text table of :func:`evaluate_embeddings` results, one row per representation.
 
-    ``k`` and ``recall_k`` only name the columns: give the values the results were
+    ``k`` and ``precision_k`` only name the columns: give the values the results were
     computed with.
 
     Examples
     --------
-    >>> print(evaluation_table({"pixels": {"dims": 784, "knn_accuracy": 0.91234, "recall": 0.8, "ari": 0.4}}))
-    representation  dims  5-NN accuracy  recall@10    ARI
-    pixels           784          0.912      0.800  0.400
+    >>> print(evaluation_table({"pixels": {"dims": 784, "knn_accuracy": 0.91234, "precision": 0.8, "ari": 0.4}}))
+    representation  dims  5-NN accuracy  precision@10    ARI
+    pixels           784          0.912         0.800  0.400
     """
-    columns = {"dims": "dims", "knn_accuracy": f"{k}-NN accuracy", "recall": f"recall@{recall_k}", "ari": "ARI"}
+    columns = {"dims": "dims", "knn_accuracy": f"{k}-NN accuracy", "precision": f"precision@{precision_k}", "ari": "ARI"}
     return format_table(results, columns, label="representation", digits=digits, title=title, label_gap=2)
 
 
@@ -332,17 +342,17 @@ def mean_average_precision(embeddings, labels, metric: str = "cosine") -> float:
 
 
 def retrieval_metrics(embeddings, labels, k: int = 10, metric: str = "cosine") -> dict[str, float]:
-    """Recall@k and mean average precision of an embedding, leave-one-out.
+    """Precision@k and mean average precision of an embedding, leave-one-out.
 
-    ``recall@k`` is :func:`label_recall_at_k` (the share of each query's k nearest other
-    items with its label); ``mAP`` is :func:`mean_average_precision` over the whole ranking.
+    ``precision@k`` is :func:`label_precision_at_k` (the share of each query's k nearest
+    other items with its label); ``mAP`` is :func:`mean_average_precision` over the whole ranking.
     Print several with :func:`course_lib.show.tables.format_table`.
 
     Examples
     --------
     >>> x = [[0, 1], [0, 2], [0, 3], [5, 0], [6, 0], [7, 0]]
     >>> retrieval_metrics(x, [0, 0, 0, 1, 1, 1], k=2)
-    {'recall@2': 1.0, 'mAP': 1.0}
+    {'precision@2': 1.0, 'mAP': 1.0}
     """
-    recall = label_recall_at_k(embeddings, labels, k=k, metric=metric)
-    return {f"recall@{int(k)}": recall, "mAP": mean_average_precision(embeddings, labels, metric=metric)}
+    precision = label_precision_at_k(embeddings, labels, k=k, metric=metric)
+    return {f"precision@{int(k)}": precision, "mAP": mean_average_precision(embeddings, labels, metric=metric)}
